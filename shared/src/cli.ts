@@ -1,0 +1,56 @@
+// Flag parsing for lesson scripts: node's own parseArgs, plus a usage message and exit code 2
+// on anything it does not understand, so a typo never silently runs the wrong experiment.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export class UsageError extends Error {}
+
+/** Parse argv; throws UsageError with the usage text on unknown or malformed flags. */
+export function parseFlags<O extends Options>(usage: string, options: O, argv: string[] = process.argv.slice(2)) {
+  // pnpm passes a literal "--" through when users type `pnpm start -- --flag`; drop it.
+  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  try {
+    const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+    if ((values as { help?: boolean }).help) throw new UsageError(usage);
+    return values as ReturnType<typeof parseArgs<{ options: O }>>['values'];
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${(err as Error).message}\n\n${usage}`);
+  }
+}
+
+/** Parse an integer flag, with bounds, or throw UsageError naming the flag. */
+export function intFlag(name: string, raw: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+/** Parse a 0..1 rate (flag or env such as FAIL_RATE). */
+export function rateValue(name: string, raw: string | undefined, fallback = 0): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  return n;
+}
+
+/**
+ * Run a lesson's entry point: print errors as one clear sentence and exit non-zero.
+ * UsageError exits 2 (bad flags), anything else 1.
+ */
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      if (err instanceof UsageError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      console.error(`\n✘ ${err instanceof Error ? err.message : String(err)}`);
+      if (process.env.MQ_DEBUG && err instanceof Error) console.error(err.stack);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,134 @@
+// How a lesson finds its service, in order:
+//   1. the env URL (NATS_URL, REDIS_URL, DATABASE_URL), if set: used as given, or a clear error;
+//   2. the default local port, if something answers there;
+//   3. a private throwaway server started from a local binary;
+//   4. a container, where a container runtime answers;
+//   5. otherwise one sentence naming what was tried and how to fix it.
+import { DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl } from '../config';
+import { containerRuntimeAvailable, startContainer, type ContainerKind } from './containers';
+import { PrivateNatsServer, natsServerBinary } from './nats-server';
+import { createPrivateDatabase, PrivatePostgresCluster, postgresBinDir } from './postgres';
+import { tcpReachable } from './process';
+import { PrivateRedisServer, redisServerBinary } from './redis-server';
+
+export type ServiceKind = ContainerKind;
+export type ServiceSource = 'env' | 'local' | 'private' | 'container';
+
+export interface ResolvedService {
+  kind: ServiceKind;
+  url: string;
+  source: ServiceSource;
+  /** One line for the lesson's output: which server it is using and why. */
+  description: string;
+  /** Stop whatever this resolution started (a private server, a container, a temp database). */
+  close(): Promise<void>;
+}
+
+export interface ResolveOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Override the default local URL (tests use a dead port to exercise the fallbacks). */
+  defaultUrl?: string;
+  /** Allow starting a private server from a local binary (default true). */
+  privateBinary?: boolean;
+  /** Allow a container (default true, if a runtime answers). */
+  containers?: boolean;
+}
+
+export class ServiceUnavailableError extends Error {}
+
+const LABEL: Record<ServiceKind, string> = { nats: 'NATS', redis: 'Redis', postgres: 'PostgreSQL' };
+const DEFAULT_URL: Record<ServiceKind, string> = { nats: defaultNatsUrl, redis: defaultRedisUrl, postgres: defaultPostgresUrl };
+
+export async function resolveService(kind: ServiceKind, opts: ResolveOptions = {}): Promise<ResolvedService> {
+  const env = opts.env ?? process.env;
+  const cfg = DEFAULTS[kind];
+  const label = LABEL[kind];
+  const fix = `start it with \`docker compose up -d ${cfg.composeService}\` (or install the Debian package) and try again`;
+  const noop = async () => {};
+
+  const envUrl = env[cfg.envVar];
+  if (envUrl) {
+    const { hostname, port } = hostPort(envUrl, kind);
+    if (!(await tcpReachable(hostname, port))) {
+      throw new ServiceUnavailableError(`${label} is not reachable at ${envUrl} (from ${cfg.envVar}): ${fix}, or unset ${cfg.envVar}.`);
+    }
+    return { kind, url: envUrl, source: 'env', description: `${label}: ${redact(envUrl)} (from ${cfg.envVar})`, close: noop };
+  }
+
+  const localUrl = opts.defaultUrl ?? DEFAULT_URL[kind];
+  const local = hostPort(localUrl, kind);
+  if (await tcpReachable(local.hostname, local.port)) {
+    return { kind, url: localUrl, source: 'local', description: `${label}: ${redact(localUrl)} (the local server on the default port)`, close: noop };
+  }
+
+  if (opts.privateBinary !== false) {
+    const started = await startPrivate(kind);
+    if (started) return started;
+  }
+
+  if (opts.containers !== false && (await containerRuntimeAvailable())) {
+    const c = await startContainer(kind);
+    return { kind, url: c.url, source: 'container', description: `${label}: ${redact(c.url)} (a throwaway container)`, close: c.stop };
+  }
+
+  throw new ServiceUnavailableError(
+    `No ${label} server answers at ${localUrl} (set ${cfg.envVar} to use another), no local binary to start a private one, and no container runtime: ${fix}.`,
+  );
+}
+
+async function startPrivate(kind: ServiceKind): Promise<ResolvedService | undefined> {
+  if (kind === 'nats' && natsServerBinary()) {
+    const s = await PrivateNatsServer.start();
+    return { kind, url: s.url, source: 'private', description: `NATS: ${s.url} (a private nats-server started for this run; nothing answered on ${defaultNatsUrl})`, close: () => s.dispose() };
+  }
+  if (kind === 'redis' && redisServerBinary()) {
+    const s = await PrivateRedisServer.start();
+    return { kind, url: s.url, source: 'private', description: `Redis: ${s.url} (a private redis-server started for this run)`, close: () => s.dispose() };
+  }
+  if (kind === 'postgres' && postgresBinDir()) {
+    const s = await PrivatePostgresCluster.start();
+    return { kind, url: s.url, source: 'private', description: `PostgreSQL: ${s.url} (a private cluster started for this run)`, close: () => s.dispose() };
+  }
+  return undefined;
+}
+
+/**
+ * A fresh, empty database for one run or one test file, on whatever cluster resolveService finds.
+ * close() drops the database and stops anything the resolution started.
+ */
+export async function resolveDatabase(opts: ResolveOptions & { prefix?: string } = {}): Promise<ResolvedService> {
+  const cluster = await resolveService('postgres', opts);
+  try {
+    const db = await createPrivateDatabase(cluster.url, opts.prefix);
+    return {
+      ...cluster,
+      url: db.url,
+      description: `${cluster.description}, fresh database ${db.name}`,
+      close: async () => {
+        await db.dispose();
+        await cluster.close();
+      },
+    };
+  } catch (err) {
+    if (cluster.source === 'env') return cluster; // no CREATE DATABASE right: use the given database as-is
+    await cluster.close();
+    throw err;
+  }
+}
+
+export const resolveNats = (opts?: ResolveOptions) => resolveService('nats', opts);
+export const resolveRedis = (opts?: ResolveOptions) => resolveService('redis', opts);
+
+function hostPort(url: string, kind: ServiceKind): { hostname: string; port: number } {
+  let u: URL;
+  try {
+    u = new URL(url.includes('://') ? url : `${kind === 'postgres' ? 'postgres' : kind}://${url}`);
+  } catch {
+    throw new ServiceUnavailableError(`${LABEL[kind]} URL "${url}" is not a valid URL (expected e.g. ${DEFAULT_URL[kind]}).`);
+  }
+  return { hostname: u.hostname || '127.0.0.1', port: Number(u.port) || DEFAULTS[kind].port };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
+}

@@ -1,0 +1,130 @@
+// The pull worker every JetStream lesson uses (seed 002's semantics): fetch a batch from a
+// durable consumer, hand each message to the handler in order, and let the handler's result
+// decide ack / nak / term. A throwing handler is caught and nak'd, fetch errors back off
+// exponentially, and stop() drains: the batch in hand is finished before the loop ends.
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import { delay } from '../wait';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { validateConsumerName } from './names';
+
+/** What the handler wants done with a message. Returning nothing means ack. */
+export type HandlerResult = void | 'ack' | 'term' | { nak: true; delayMs?: number } | { term: true; reason: string };
+
+export type Handler = (msg: JsMsg) => HandlerResult | Promise<HandlerResult>;
+
+export type WorkerEvent =
+  | { type: 'ack'; seq: number; subject: string; deliveryCount: number }
+  | { type: 'nak'; seq: number; subject: string; deliveryCount: number; delayMs?: number; error?: string }
+  | { type: 'term'; seq: number; subject: string; deliveryCount: number; reason?: string }
+  | { type: 'fetch-error'; error: string; attempt: number; retryInMs: number };
+
+export interface PullWorkerOptions {
+  js: JetStreamClient;
+  stream: string;
+  /** The durable consumer (queue) name; validated. */
+  consumer: string;
+  handler: Handler;
+  /** Messages per fetch (default 10). */
+  batch?: number;
+  /** How long one fetch waits for messages, ms (default 1000, the client's minimum). */
+  fetchWaitMs?: number;
+  /** Nak delay for a throwing handler (default: none, immediate redelivery). */
+  errorNakDelayMs?: number;
+  /** Wait for the server to confirm each ack (default true): "acked" then really means removed. */
+  confirmAcks?: boolean;
+  backoff?: BackoffOptions;
+  onEvent?: (e: WorkerEvent) => void;
+}
+
+export interface WorkerStats {
+  acked: number;
+  naked: number;
+  termed: number;
+  fetchErrors: number;
+}
+
+export class PullWorker {
+  readonly stats: WorkerStats = { acked: 0, naked: 0, termed: 0, fetchErrors: 0 };
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly opts: Required<Omit<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent'>> & Pick<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent'>;
+
+  constructor(opts: PullWorkerOptions) {
+    validateConsumerName(opts.consumer, 'consumer (queue) name');
+    validateConsumerName(opts.stream, 'stream name');
+    if (opts.batch !== undefined && (!Number.isInteger(opts.batch) || opts.batch < 1)) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
+    this.opts = { batch: 10, fetchWaitMs: 1_000, confirmAcks: true, backoff: DEFAULT_BACKOFF, ...opts };
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.loop = this.run();
+    return this;
+  }
+
+  /** Graceful: stop fetching, finish the batch in hand, then resolve. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let consumer: Consumer | undefined;
+    let failures = 0;
+    while (this.running) {
+      try {
+        consumer ??= await this.opts.js.consumers.get(this.opts.stream, this.opts.consumer);
+        const batch = await consumer.fetch({ max_messages: this.opts.batch, expires: Math.max(1_000, this.opts.fetchWaitMs) });
+        for await (const msg of batch) await this.dispatch(msg);
+        failures = 0;
+      } catch (err) {
+        failures += 1;
+        consumer = undefined;
+        this.stats.fetchErrors += 1;
+        const retryInMs = backoffDelay(failures, this.opts.backoff);
+        this.opts.onEvent?.({ type: 'fetch-error', error: (err as Error).message, attempt: failures, retryInMs });
+        await this.sleep(retryInMs);
+      }
+    }
+  }
+
+  /** An interruptible pause: stop() cuts a backoff short. */
+  private sleep(ms: number): Promise<void> {
+    return Promise.race([delay(ms), new Promise<void>((r) => (this.wake = r))]);
+  }
+
+  private async dispatch(msg: JsMsg): Promise<void> {
+    const base = { seq: msg.seq, subject: msg.subject, deliveryCount: msg.info.deliveryCount };
+    let result: HandlerResult;
+    try {
+      result = await this.opts.handler(msg);
+    } catch (err) {
+      msg.nak(this.opts.errorNakDelayMs);
+      this.stats.naked += 1;
+      this.opts.onEvent?.({ type: 'nak', ...base, delayMs: this.opts.errorNakDelayMs, error: (err as Error).message });
+      return;
+    }
+    if (result === 'term' || (typeof result === 'object' && result && 'term' in result)) {
+      // Plain term(): nats-server 2.9 silently ignores term("reason"), so the reason stays client-side.
+      msg.term();
+      this.stats.termed += 1;
+      this.opts.onEvent?.({ type: 'term', ...base, reason: typeof result === 'object' ? result.reason : undefined });
+    } else if (typeof result === 'object' && result && 'nak' in result) {
+      msg.nak(result.delayMs);
+      this.stats.naked += 1;
+      this.opts.onEvent?.({ type: 'nak', ...base, delayMs: result.delayMs });
+    } else {
+      if (this.opts.confirmAcks) await msg.ackAck();
+      else msg.ack();
+      this.stats.acked += 1;
+      this.opts.onEvent?.({ type: 'ack', ...base });
+    }
+  }
+}

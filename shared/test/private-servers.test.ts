@@ -1,0 +1,68 @@
+// The private server handles that tests own: stop, SIGKILL and restart on the same store.
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectNats, connectRedis, createPrivateDatabase, ensureStream, ordersStreamConfig, PrivateNatsServer, PrivateRedisServer, pgPool, publishJson, resolveService } from '../src/index';
+
+describe('private nats-server', () => {
+  let server: PrivateNatsServer;
+  afterAll(() => server?.dispose());
+
+  it('keeps JetStream data across a graceful stop and a SIGKILL, on the same port and store', async () => {
+    server = await PrivateNatsServer.start();
+    let nats = await connectNats(server.url);
+    await ensureStream(nats.jsm, ordersStreamConfig());
+    for (let i = 0; i < 25; i++) await publishJson(nats.js, 'order.email', { i });
+    await nats.close();
+
+    await server.stop();
+    expect(server.running).toBe(false);
+    await server.restart();
+    nats = await connectNats(server.url);
+    expect((await nats.jsm.streams.info('ORDERS')).state.messages).toBe(25);
+    await nats.close();
+
+    await server.kill();
+    expect(server.running).toBe(false);
+    await server.restart();
+    nats = await connectNats(server.url);
+    const info = await nats.jsm.streams.info('ORDERS');
+    expect(info.state.messages).toBe(25);
+    expect(info.state.last_seq).toBe(25);
+    await nats.close();
+  });
+});
+
+describe('private redis-server', () => {
+  it('starts empty after a restart without persistence', async () => {
+    const server = await PrivateRedisServer.start();
+    try {
+      const redis = connectRedis(server.url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+      await redis.rpush('k', 'a', 'b');
+      expect(await redis.llen('k')).toBe(2);
+      redis.disconnect();
+      await server.restart();
+      const again = connectRedis(server.url);
+      expect(await again.llen('k')).toBe(0);
+      again.disconnect();
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
+describe('private postgres database', () => {
+  it('creates a fresh database on the reachable cluster and drops it', async () => {
+    const cluster = await resolveService('postgres');
+    const db = await createPrivateDatabase(cluster.url);
+    const pool = pgPool(db.url);
+    const { rows } = await pool.query('SELECT current_database() AS name');
+    expect(rows[0].name).toBe(db.name);
+    await pool.end();
+    await db.dispose();
+    const admin = pgPool(cluster.url);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.name]);
+    expect(exists.rowCount).toBe(0);
+    await admin.end();
+    await cluster.close();
+  });
+});
+
