@@ -1,0 +1,62 @@
+// Service resolution: env URL, then the default local port, then a private server from a local
+// binary, then a container, else one clear sentence naming what was tried and the fix.
+import { describe, expect, it } from 'vitest';
+import { containerRuntimeAvailable, PrivateNatsServer, resolveService, ServiceUnavailableError } from '../src/index';
+
+const DEAD = 'nats://127.0.0.1:1';
+
+describe('resolveService', () => {
+  it('uses the env URL when it answers', async () => {
+    const s = await PrivateNatsServer.start();
+    try {
+      const r = await resolveService('nats', { env: { NATS_URL: s.url } });
+      expect(r).toMatchObject({ source: 'env', url: s.url });
+      expect(r.description).toContain('from NATS_URL');
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('refuses an env URL that does not answer, naming it and the fix', async () => {
+    await expect(resolveService('nats', { env: { NATS_URL: DEAD } })).rejects.toThrow(
+      'NATS is not reachable at nats://127.0.0.1:1 (from NATS_URL): start it with `docker compose up -d nats`',
+    );
+  });
+
+  it('uses the default local port when something answers there', async () => {
+    const s = await PrivateNatsServer.start();
+    try {
+      const r = await resolveService('nats', { env: {}, defaultUrl: s.url });
+      expect(r).toMatchObject({ source: 'local', url: s.url });
+    } finally {
+      await s.dispose();
+    }
+  });
+
+  it('starts a private server from the local binary when nothing answers, and close() stops it', async () => {
+    const r = await resolveService('nats', { env: {}, defaultUrl: DEAD });
+    expect(r.source).toBe('private');
+    expect(r.description).toContain('private nats-server');
+    const { connectNats } = await import('../src/index');
+    const n = await connectNats(r.url, { maxReconnectAttempts: 0 });
+    expect(n.nc.info?.jetstream).toBe(true);
+    await n.close();
+    await r.close();
+  });
+
+  it('gives one clear sentence when there is no server, no binary and no container runtime', async () => {
+    const err = await resolveService('redis', { env: {}, defaultUrl: 'redis://127.0.0.1:1', privateBinary: false, containers: false }).catch((e) => e);
+    expect(err).toBeInstanceOf(ServiceUnavailableError);
+    expect(err.message).toBe(
+      'No Redis server answers at redis://127.0.0.1:1 (set REDIS_URL to use another), no local binary to start a private one, and no container runtime: start it with `docker compose up -d redis` (or install the Debian package) and try again.',
+    );
+    expect(err.message.split('\n')).toHaveLength(1);
+  });
+
+  it('detects a missing container runtime quickly', async () => {
+    const t0 = performance.now();
+    const available = await containerRuntimeAvailable();
+    expect(typeof available).toBe('boolean');
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
