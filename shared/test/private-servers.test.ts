@@ -66,3 +66,22 @@ describe('private postgres database', () => {
   });
 });
 
+
+describe('private postgres cluster', () => {
+  it('runs as a non-root user, and committed rows survive a restart', async () => {
+    const { PrivatePostgresCluster } = await import('../src/index');
+    const cluster = await PrivatePostgresCluster.start();
+    try {
+      let pool = pgPool(cluster.url);
+      await pool.query('CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 100)');
+      await pool.end();
+      await cluster.restart();
+      pool = pgPool(cluster.url);
+      const { rows } = await pool.query('SELECT count(*)::int AS n, current_user AS who FROM t');
+      expect(rows[0]).toEqual({ n: 100, who: 'postgres' });
+      await pool.end();
+    } finally {
+      await cluster.dispose();
+    }
+  });
+});

@@ -56,16 +56,16 @@ export function postgresBinDir(): string | undefined {
  */
 export class PrivatePostgresCluster {
   private proc?: StartedProcess;
-  private constructor(readonly port: number, readonly dir: string, private readonly bin: string, private readonly runAs?: string) {}
+  private constructor(readonly port: number, readonly dir: string, private readonly bin: string, private readonly runAs?: { uid: number; gid: number }) {}
 
   static async start(): Promise<PrivatePostgresCluster> {
     const bin = postgresBinDir();
     if (!bin) throw new Error('PostgreSQL server binaries are not installed (apt-get install postgresql)');
-    const runAs = process.getuid?.() === 0 ? 'postgres' : undefined;
+    const runAs = process.getuid?.() === 0 ? userIds('postgres') : undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-pg-'));
     fs.chmodSync(dir, 0o777);
     const data = path.join(dir, 'data');
-    const init = spawnSync(...asUser(runAs, `${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']), { encoding: 'utf8' });
+    const init = spawnSync(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...(runAs ?? {}) });
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
     const cluster = new PrivatePostgresCluster(await freePort(), dir, bin, runAs);
     await cluster.launch();
@@ -78,12 +78,18 @@ export class PrivatePostgresCluster {
 
   private async launch(): Promise<void> {
     const args = ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'];
-    const [cmd, argv] = asUser(this.runAs, `${this.bin}/postgres`, args);
-    this.proc = await startProcess(cmd, argv, /ready to accept connections/, 20_000);
+    // spawn's uid/gid (not runuser) so our signals reach postgres itself.
+    this.proc = await startProcess(`${this.bin}/postgres`, args, /ready to accept connections/, 20_000, this.runAs ?? {});
   }
 
+  /** Fast shutdown (SIGINT): committed data survives. */
   async stop(): Promise<void> {
     await stopProcess(this.proc, 'SIGINT');
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
   }
 
   async dispose(): Promise<void> {
@@ -92,6 +98,9 @@ export class PrivatePostgresCluster {
   }
 }
 
-function asUser(user: string | undefined, cmd: string, args: string[]): [string, string[]] {
-  return user ? ['runuser', ['-u', user, '--', cmd, ...args]] : [cmd, args];
+function userIds(name: string): { uid: number; gid: number } {
+  const id = (flag: string) => Number(spawnSync('id', [flag, name], { encoding: 'utf8' }).stdout.trim());
+  const ids = { uid: id('-u'), gid: id('-g') };
+  if (!Number.isInteger(ids.uid) || !Number.isInteger(ids.gid)) throw new Error(`PostgreSQL will not run as root and there is no "${name}" user to run it as`);
+  return ids;
 }
