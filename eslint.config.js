@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/.scratch/**', '.drafts/**', '**/node_modules/**', '**/dist/**', '**/out/**', '**/*.js'] },
+  { ignores: ['**/.scratch/**', 'examples/*/scratch/**', '.drafts/**', '**/node_modules/**', '**/dist/**', '**/out/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
