@@ -142,3 +142,22 @@ describe('PullWorker', () => {
     expect(await ensureStreamForSubject(fx.nats.jsm, 'invoices.paid')).toBe('INVOICES');
   });
 });
+
+describe('PullWorker.stop()', () => {
+  it('cuts an idle fetch short instead of waiting out its expiry', async () => {
+    await freshStream('IDLE');
+    const worker = new PullWorker({ js: fx.nats.js, stream: 'IDLE', consumer: 'w', fetchWaitMs: 5_000, handler: () => {} }).start();
+    await waitFor(async () => (await fx.nats.jsm.consumers.info('IDLE', 'w')).num_waiting === 1, { what: 'the pull request to be waiting' });
+    const t0 = performance.now();
+    await worker.stop();
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('does not sit out a backoff once stopped', async () => {
+    const worker = new PullWorker({ js: fx.nats.js, stream: 'IDLE', consumer: 'missing', backoff: { initialMs: 5_000, maxMs: 5_000 }, handler: () => {} }).start();
+    await waitFor(() => worker.stats.fetchErrors === 1, { what: 'the first fetch error' });
+    const t0 = performance.now();
+    await worker.stop();
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+});

@@ -48,6 +48,8 @@ export class PullWorker {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private batch?: { stop(err?: Error): void };
+  private busy = false;
   private readonly opts: Required<Omit<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent'>> & Pick<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent'>;
 
   constructor(opts: PullWorkerOptions) {
@@ -68,10 +70,15 @@ export class PullWorker {
     return this;
   }
 
-  /** Graceful: stop fetching, finish the batch in hand, then resolve. */
+  /**
+   * Graceful: stop fetching, finish the message in hand and any already received, then resolve.
+   * An idle fetch is cut short instead of waiting out its expiry. (A message the server sends in
+   * the instant after that is not lost: nobody acks it, so it is redelivered after AckWait.)
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake?.();
+    if (!this.busy) this.batch?.stop();
     await this.loop;
   }
 
@@ -82,9 +89,22 @@ export class PullWorker {
       try {
         consumer ??= await this.opts.js.consumers.get(this.opts.stream, this.opts.consumer);
         const batch = await consumer.fetch({ max_messages: this.opts.batch, expires: Math.max(1_000, this.opts.fetchWaitMs) });
-        for await (const msg of batch) await this.dispatch(msg);
+        this.batch = batch;
+        if (!this.running) batch.stop();
+        for await (const msg of batch) {
+          this.busy = true;
+          try {
+            await this.dispatch(msg);
+          } finally {
+            this.busy = false;
+          }
+          if (!this.running) batch.stop();
+        }
+        this.batch = undefined;
         failures = 0;
       } catch (err) {
+        this.batch = undefined;
+        if (!this.running) break;
         failures += 1;
         consumer = undefined;
         this.stats.fetchErrors += 1;
@@ -97,6 +117,7 @@ export class PullWorker {
 
   /** An interruptible pause: stop() cuts a backoff short. */
   private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return Promise.race([delay(ms), new Promise<void>((r) => (this.wake = r))]);
   }
 

@@ -1,0 +1,58 @@
+// The redrive command as a learner runs it (a child process pointed at a private server through
+// NATS_URL): --dry-run changes nothing, --subject picks one subject's dead letters, and a bad flag
+// prints the usage and exits 2. One test, three processes at once: process start-up is the cost here.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDERS, privateNats, type NatsFixture } from '@mq/shared';
+import { listDeadLetters, publishDeadLetter } from '../src/dead-letter';
+import { REDRIVEN_FROM } from '../src/dlq-redrive';
+import { setupTopology } from '../src/topology';
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tsx = path.resolve(pkg, '../../node_modules/.bin/tsx');
+
+let fx: NatsFixture;
+beforeAll(async () => {
+  fx = await privateNats();
+  await setupTopology(fx.nats.jsm, { fresh: true });
+  const letter = { stream: ORDERS, consumer: 'w', deliveries: 4, error: 'boom', reason: 'retries-exhausted' as const };
+  await publishDeadLetter(fx.nats.js, { ...letter, subject: 'order.email', seq: 11, data: new TextEncoder().encode('{"orderId":"ORD-0011"}') });
+  await publishDeadLetter(fx.nats.js, { ...letter, subject: 'order.push', seq: 12, data: new TextEncoder().encode('{"orderId":"ORD-0012"}') });
+});
+afterAll(() => fx?.dispose());
+
+function run(...args: string[]): Promise<{ code: number; out: string }> {
+  return promisify(execFile)(tsx, ['src/redrive.ts', ...args], { cwd: pkg, env: { ...process.env, NATS_URL: fx.url } }).then(
+    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
+  );
+}
+
+describe('pnpm --filter 07-dlq redrive', () => {
+  it('--dry-run changes nothing, --subject redrives only that subject, a bad flag prints the usage and exits 2', async () => {
+    // Three learners at once; they touch different dead letters, so the outcome does not depend on who goes first.
+    const [dry, real, bad] = await Promise.all([run('--dry-run', '--subject', 'order.push'), run('--subject', 'order.email'), run('--limit', 'many')]);
+
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('(from NATS_URL)');
+    expect(dry.out).toMatch(/order\.push +\| +12 \|/);
+    expect(dry.out).toContain('1 dead letter(s) would be redriven (--dry-run: nothing changed)');
+
+    expect(real.code).toBe(0);
+    expect(real.out).toContain('1 dead letter(s) republished');
+    // The push dead letter is still there (dry run); the email one is back on its original subject.
+    expect((await listDeadLetters(fx.nats.jsm)).map((l) => l.original.subject)).toEqual(['order.push']);
+    const back = (await fx.nats.jsm.streams.getMessage(ORDERS, { seq: 1 }))!;
+    expect(back.subject).toBe('order.email');
+    expect(back.string()).toBe('{"orderId":"ORD-0011"}');
+    expect(back.header.get(REDRIVEN_FROM)).toBe('DLQ/1');
+    expect((await fx.nats.jsm.streams.info(ORDERS)).state.messages).toBe(1);
+
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain('--limit must be an integer');
+    expect(bad.out).toContain('Usage: pnpm --filter 07-dlq redrive');
+  });
+});
