@@ -61,3 +61,14 @@ describe('waitFor', () => {
     await expect(waitFor(() => false, { timeoutMs: 30, what: 'the impossible' })).rejects.toThrow('waiting for the impossible');
   });
 });
+
+describe('parseTask', async () => {
+  const { parseTask, MalformedPayloadError } = await import('../src/index');
+  it('names what is wrong with a malformed payload', () => {
+    expect(() => parseTask('nope', ['email'])).toThrow(MalformedPayloadError);
+    expect(() => parseTask('[1]', ['email'])).toThrow('payload is not a JSON object');
+    expect(() => parseTask('{}', ['email'])).toThrow('payload lacks field "email"');
+    expect(() => parseTask('{"email":null}', ['email'])).toThrow('payload field "email" is null');
+    expect(parseTask<{ email: string }>('{"email":"a@b"}', ['email']).email).toBe('a@b');
+  });
+});

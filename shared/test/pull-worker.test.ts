@@ -45,7 +45,7 @@ describe('PullWorker', () => {
       { action: 'term', delivery: 1 },
       { action: 'nak', delivery: 2 },
     ]);
-    expect(worker.stats).toEqual({ acked: 2, naked: 1, termed: 1, fetchErrors: 0 });
+    expect(worker.stats).toEqual({ acked: 2, naked: 1, termed: 1, left: 0, ackErrors: 0, fetchErrors: 0 });
     expect(events.map((e) => e.type)).toEqual(['ack', 'nak', 'term', 'ack']);
     const info = await fx.nats.jsm.streams.info('RESULTS');
     expect(info.state.messages).toBe(0); // work-queue: acked and termed messages are removed
@@ -159,5 +159,28 @@ describe('PullWorker.stop()', () => {
     const t0 = performance.now();
     await worker.stop();
     expect(performance.now() - t0).toBeLessThan(500);
+  });
+});
+
+describe('PullWorker leave', () => {
+  it("'leave' neither acks nor naks: the server redelivers after AckWait", async () => {
+    await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: 'LEAVE', subjects: ['leave.*'] }));
+    await ensureDurable(fx.nats.jsm, 'LEAVE', 'w', { ackWaitMs: 300 });
+    await publishJson(fx.nats.js, 'leave.task', { n: 1 });
+    const deliveries: { count: number; at: number }[] = [];
+    const worker = new PullWorker({
+      js: fx.nats.js,
+      stream: 'LEAVE',
+      consumer: 'w',
+      handler: (msg) => {
+        deliveries.push({ count: msg.info.deliveryCount, at: performance.now() });
+        return msg.info.deliveryCount === 1 ? 'leave' : 'ack';
+      },
+    }).start();
+    await waitFor(() => worker.stats.acked === 1, { what: 'the redelivery to be acked' });
+    await worker.stop();
+    expect(deliveries.map((d) => d.count)).toEqual([1, 2]);
+    expect(deliveries[1].at - deliveries[0].at).toBeGreaterThanOrEqual(280);
+    expect(worker.stats.left).toBe(1);
   });
 });

@@ -63,7 +63,12 @@ export class PrivateNatsServer implements PrivateServer {
   }
 
   private async launch(): Promise<void> {
-    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extraArgs];
+    // JetStream reserves each stream's max_bytes against the server's storage limit (by default a
+    // share of the free disk). The story's ORDERS asks for 10 GB, and tests create many such
+    // streams on one throwaway server, so a private server declares a generous limit up front.
+    const conf = path.join(this.storeDir, 'private.conf');
+    fs.writeFileSync(conf, `jetstream { max_file_store: 1TB, max_memory_store: 1GB }\n`);
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-c', conf, '-js', '-sd', this.storeDir, ...this.extraArgs];
     this.proc = await startProcess(this.binary, args, /Server is ready/);
   }
 

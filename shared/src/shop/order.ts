@@ -71,7 +71,9 @@ export function parseTask<T extends object>(raw: string | Uint8Array, required: 
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new MalformedPayloadError('payload is not a JSON object');
   for (const k of required) {
-    if (!(k in value)) throw new MalformedPayloadError(`payload lacks field "${k}"`);
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) throw new MalformedPayloadError(`payload lacks field "${k}"`);
+    if (v === null) throw new MalformedPayloadError(`payload field "${k}" is null`);
   }
   return value as T;
 }

@@ -7,8 +7,11 @@ import { delay } from '../wait';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { validateConsumerName } from './names';
 
-/** What the handler wants done with a message. Returning nothing means ack. */
-export type HandlerResult = void | 'ack' | 'term' | { nak: true; delayMs?: number } | { term: true; reason: string };
+/**
+ * What the handler wants done with a message. Returning nothing means ack.
+ * 'leave' does neither ack nor nak: the server redelivers after AckWait (a worker that died mid-task).
+ */
+export type HandlerResult = void | 'ack' | 'term' | 'leave' | { nak: true; delayMs?: number } | { term: true; reason: string };
 
 export type Handler = (msg: JsMsg) => HandlerResult | Promise<HandlerResult>;
 
@@ -16,6 +19,8 @@ export type WorkerEvent =
   | { type: 'ack'; seq: number; subject: string; deliveryCount: number }
   | { type: 'nak'; seq: number; subject: string; deliveryCount: number; delayMs?: number; error?: string }
   | { type: 'term'; seq: number; subject: string; deliveryCount: number; reason?: string }
+  | { type: 'leave'; seq: number; subject: string; deliveryCount: number }
+  | { type: 'ack-error'; seq: number; subject: string; deliveryCount: number; error: string }
   | { type: 'fetch-error'; error: string; attempt: number; retryInMs: number };
 
 export interface PullWorkerOptions {
@@ -24,7 +29,10 @@ export interface PullWorkerOptions {
   /** The durable consumer (queue) name; validated. */
   consumer: string;
   handler: Handler;
-  /** Messages per fetch (default 10). */
+  /**
+   * Messages per fetch (default 10). AckWait runs from the moment the server sends a message, so
+   * keep batch x handling time below AckWait, or messages still queued here get redelivered.
+   */
   batch?: number;
   /** How long one fetch waits for messages, ms (default 1000, the client's minimum). */
   fetchWaitMs?: number;
@@ -40,11 +48,13 @@ export interface WorkerStats {
   acked: number;
   naked: number;
   termed: number;
+  left: number;
+  ackErrors: number;
   fetchErrors: number;
 }
 
 export class PullWorker {
-  readonly stats: WorkerStats = { acked: 0, naked: 0, termed: 0, fetchErrors: 0 };
+  readonly stats: WorkerStats = { acked: 0, naked: 0, termed: 0, left: 0, ackErrors: 0, fetchErrors: 0 };
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -132,7 +142,10 @@ export class PullWorker {
       this.opts.onEvent?.({ type: 'nak', ...base, delayMs: this.opts.errorNakDelayMs, error: (err as Error).message });
       return;
     }
-    if (result === 'term' || (typeof result === 'object' && result && 'term' in result)) {
+    if (result === 'leave') {
+      this.stats.left += 1;
+      this.opts.onEvent?.({ type: 'leave', ...base });
+    } else if (result === 'term' || (typeof result === 'object' && result && 'term' in result)) {
       // Plain term(): nats-server 2.9 silently ignores term("reason"), so the reason stays client-side.
       msg.term();
       this.stats.termed += 1;
@@ -142,8 +155,16 @@ export class PullWorker {
       this.stats.naked += 1;
       this.opts.onEvent?.({ type: 'nak', ...base, delayMs: result.delayMs });
     } else {
-      if (this.opts.confirmAcks) await msg.ackAck();
-      else msg.ack();
+      try {
+        if (this.opts.confirmAcks) await msg.ackAck();
+        else msg.ack();
+      } catch (err) {
+        // The work is done but the server did not confirm the ack (timeout, disconnect): it will
+        // redeliver after AckWait, which handlers must tolerate anyway (at-least-once). Carry on.
+        this.stats.ackErrors += 1;
+        this.opts.onEvent?.({ type: 'ack-error', ...base, error: (err as Error).message });
+        return;
+      }
       this.stats.acked += 1;
       this.opts.onEvent?.({ type: 'ack', ...base });
     }

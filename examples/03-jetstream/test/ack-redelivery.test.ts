@@ -1,0 +1,91 @@
+// Manual ack on a work-queue stream: a message whose worker dies before acking comes back after
+// AckWait (not before) with delivery count 2, and the ack is what removes a message.
+import { createShop, makeOrder, ORDERS, privateNats, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeOneAndDie } from '../src/crash';
+import { DeliveryLog } from '../src/delivery-log';
+import { placeOrder } from '../src/order-service';
+import { setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';
+import { startTaskWorker, stopAll } from '../src/workers';
+
+const ACK_WAIT_MS = 500;
+let f: NatsFixture;
+const workers: PullWorker[] = [];
+const shop = createShop({ ordersDb: 1, inventory: 1, email: 1, points: 1, push: 1 });
+const log = new DeliveryLog(); // one log: the email worker started in the first test keeps running
+
+beforeAll(async () => {
+  f = await privateNats();
+  await setupOrders(f.nats.jsm, { ackWaitMs: ACK_WAIT_MS });
+});
+afterAll(async () => {
+  await stopAll(workers);
+  await f?.dispose();
+});
+
+const consumerState = async (consumer: string) => {
+  const ci = await f.nats.jsm.consumers.info(ORDERS, consumer);
+  return { ackPending: ci.num_ack_pending, pending: ci.num_pending, redelivered: ci.num_redelivered };
+};
+const emailWorker = TASK_WORKERS.send_email.consumer;
+
+describe('03-jetstream: ack and redelivery', () => {
+  it('redelivers a message whose worker died before acking, after AckWait and not before, with delivery count 2', async () => {
+    const placed = await placeOrder({ js: f.nats.js, shop }, makeOrder(1));
+    const emailSeq = placed.published.find((p) => p.type === 'send_email')!.seq;
+
+    const crashed = await takeOneAndDie(await f.connect('doomed email worker'), emailWorker, log);
+    expect(crashed).toMatchObject({ seq: emailSeq, deliveryCount: 1 });
+    workers.push(startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: 100, log, batch: 1 }));
+
+    // While AckWait runs the message is still stored and still owed by the dead worker.
+    expect(await consumerState(emailWorker)).toMatchObject({ ackPending: 1, redelivered: 0 });
+
+    const again = await waitFor(() => log.forSeq(emailSeq).find((d) => d.deliveryCount === 2 && d.outcome === 'ack'), {
+      timeoutMs: ACK_WAIT_MS + 3_000,
+      what: 'the redelivery to be acked',
+    });
+    const gap = again.atMs - crashed.atMs;
+    expect(gap).toBeGreaterThanOrEqual(ACK_WAIT_MS - 25); // AckWait started when the server sent delivery 1
+    expect(gap).toBeLessThan(ACK_WAIT_MS + 1_500);
+    expect(again.seq).toBe(emailSeq);
+    expect(log.forSeq(emailSeq).map((d) => [d.by, d.deliveryCount, d.outcome])).toEqual([
+      ['email-worker (crashes)', 1, 'died'],
+      ['email-worker', 2, 'ack'],
+    ]);
+    expect(shop.email.applied).toEqual(['ORD-0001']);
+  });
+
+  it('removes a message only when it is acked: 6 stored -> 2 held but still stored -> 0 after the acks', async () => {
+    await f.nats.jsm.streams.purge(ORDERS); // points and push of ORD-0001 from the test above
+    shop.email.applied.length = 0;
+    // Hold the email service so the email worker keeps its message in hand (well within AckWait).
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const realCall = shop.email.call.bind(shop.email);
+    let holding = 0;
+    shop.email.call = async (op, key) => {
+      holding += 1;
+      await gate;
+      return realCall(op, key);
+    };
+    await placeOrder({ js: f.nats.js, shop }, makeOrder(2));
+    await placeOrder({ js: f.nats.js, shop }, makeOrder(3));
+    expect(await storedCount(f.nats.jsm)).toBe(6);
+
+    const opts = { nakDelayMs: 100, log, batch: 1 };
+    workers.push(startTaskWorker(f.nats.js, shop, 'add_points', opts), startTaskWorker(f.nats.js, shop, 'send_push', opts));
+    await waitFor(() => holding === 1, { timeoutMs: 3_000, what: 'the email worker to hold its first message' });
+    await waitFor(async () => (await storedCount(f.nats.jsm)) === 2, { timeoutMs: 3_000, what: 'points and push acked, 2 emails left' });
+    // One email in hand, not acked: still stored and counted as ack-pending; the other waits.
+    expect(await consumerState(emailWorker)).toMatchObject({ ackPending: 1, pending: 1 });
+
+    release();
+    await waitFor(async () => (await storedCount(f.nats.jsm)) === 0, { timeoutMs: 3_000, what: 'the stream to be empty' });
+    const these = log.entries.filter((d) => d.orderId === 'ORD-0002' || d.orderId === 'ORD-0003');
+    expect(these).toHaveLength(6);
+    expect(these.every((d) => d.outcome === 'ack' && d.deliveryCount === 1)).toBe(true);
+    for (const w of Object.values(TASK_WORKERS)) expect(await consumerState(w.consumer)).toEqual({ ackPending: 0, pending: 0, redelivered: 0 });
+    expect(shop.email.applied).toEqual(['ORD-0002', 'ORD-0003']);
+  });
+});

@@ -1,0 +1,79 @@
+// The producer side: PubAcks carry the stream and consecutive sequence numbers, a retried publish
+// with the same message id inside the duplicate window is not stored again, and the order request
+// only pays for its two core steps plus a few milliseconds of publishing.
+import { createShop, makeOrder, ORDERS, privateNats, publishJson, STORY_LATENCY_MS, type NatsFixture } from '@mq/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder, taskMsgId } from '../src/order-service';
+import { setupOrders, storedCount } from '../src/orders-setup';
+
+let f: NatsFixture;
+beforeAll(async () => {
+  f = await privateNats();
+  await setupOrders(f.nats.jsm, { ackWaitMs: 30_000 });
+});
+afterAll(() => f?.dispose());
+
+describe('03-jetstream: publishing orders', () => {
+  it('confirms each task with a PubAck: stream ORDERS, sequences 1, 2, 3 then 4, 5, 6', async () => {
+    const shop = createShop({ ordersDb: 1, inventory: 1 });
+    const first = await placeOrder({ js: f.nats.js, shop }, makeOrder(1));
+    const second = await placeOrder({ js: f.nats.js, shop }, makeOrder(2));
+
+    expect(first.unpublished).toEqual([]);
+    expect(first.published.map((p) => [p.subject, p.stream, p.seq, p.duplicate])).toEqual([
+      ['order.email', ORDERS, 1, false],
+      ['order.points', ORDERS, 2, false],
+      ['order.push', ORDERS, 3, false],
+    ]);
+    expect(second.published.map((p) => p.seq)).toEqual([4, 5, 6]);
+    expect(await storedCount(f.nats.jsm)).toBe(6);
+  });
+
+  it('drops a publish that repeats a message id inside the duplicate window: same seq, duplicate: true, nothing stored', async () => {
+    const order = makeOrder(3);
+    const before = await storedCount(f.nats.jsm);
+    const original = await publishJson(f.nats.js, 'order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
+    // The producer did not see the PubAck (say, a timeout) and retries the very same task.
+    const retry = await publishJson(f.nats.js, 'order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
+
+    expect(original.duplicate).toBe(false);
+    expect(retry.duplicate).toBe(true);
+    expect(retry.seq).toBe(original.seq);
+    expect(await storedCount(f.nats.jsm)).toBe(before + 1);
+
+    // Re-placing the whole order is also harmless: all three PubAcks come back as duplicates.
+    const shop = createShop({ ordersDb: 1, inventory: 1 });
+    const again = await placeOrder({ js: f.nats.js, shop }, makeOrder(1));
+    expect(again.published.map((p) => [p.seq, p.duplicate])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+    ]);
+    expect(await storedCount(f.nats.jsm)).toBe(before + 1);
+
+    // A different id is a different message.
+    const other = await publishJson(f.nats.js, 'order.email', { orderId: 'ORD-9999' }, { msgID: 'ORD-9999:send_email' });
+    expect(other.duplicate).toBe(false);
+    expect(await storedCount(f.nats.jsm)).toBe(before + 2);
+  });
+
+  it('keeps only the core steps (50 + 100 ms) in the request; publishing three tasks adds a few ms', async () => {
+    const shop = createShop(); // the story's latencies
+    const runs = [];
+    for (let n = 10; n < 15; n++) runs.push(await placeOrder({ js: f.nats.js, shop }, makeOrder(n)));
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const core = STORY_LATENCY_MS.ordersDb + STORY_LATENCY_MS.inventory;
+
+    for (const r of runs) {
+      expect(r.published).toHaveLength(3);
+      expect(r.coreMs).toBeGreaterThanOrEqual(core - 2); // timers may round down by a millisecond
+    }
+    // Medians of 5 orders, so one slow tick on a busy machine does not decide the test.
+    expect(median(runs.map((r) => r.publishMs))).toBeLessThan(50);
+    expect(median(runs.map((r) => r.totalMs))).toBeLessThan(core + 50);
+    // Nothing of email (200), points (80) or push (60) was called inside the request.
+    expect(shop.email.calls).toHaveLength(0);
+    expect(shop.points.calls).toHaveLength(0);
+    expect(shop.push.calls).toHaveLength(0);
+  });
+});
