@@ -74,6 +74,7 @@ function record(opts: TaskHandlerOptions, msg: JsMsg): Delivery | undefined {
 function decide(opts: TaskHandlerOptions, d: Delivery | undefined, result: Exclude<HandlerResult, void>, detail?: string): Exclude<HandlerResult, void> {
   if (d && opts.log) {
     if (result === 'ack' || result === 'term') opts.log.settle(d, result, detail);
+    else if (result === 'leave') return result;
     else if ('nak' in result) opts.log.settle(d, 'nak', [detail, result.delayMs ? `retry in ${result.delayMs} ms` : 'retry now'].filter(Boolean).join('; '));
     else opts.log.settle(d, 'term', result.reason);
   }
