@@ -1,0 +1,50 @@
+// Disaster 2 of the chapter: a worker process dies after BRPOP. The task left Redis the moment
+// it was popped, so once the process is gone the task is gone: not in the list, never done.
+// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
+import { connectRedis } from '@mq/shared/connect';
+import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { waitFor } from '@mq/shared/wait';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ListWorker, pushTasks, queuedIds } from '../src/list-queue';
+import { spawnCrashyWorker } from '../src/spawn-worker';
+import { DoneLedger, makeTasks } from '../src/task';
+
+let server: PrivateRedisServer;
+let redis: Redis;
+let workerConn: Redis;
+
+beforeAll(async () => {
+  server = await PrivateRedisServer.start();
+  redis = connectRedis(server.url);
+  workerConn = connectRedis(server.url);
+});
+afterAll(async () => {
+  redis?.disconnect();
+  workerConn?.disconnect();
+  await server?.dispose();
+});
+
+it('a worker SIGKILLed after BRPOP loses its task for good', async () => {
+  const key = 'task:email';
+  const ledger = new DoneLedger(redis, 'crash');
+  await pushTasks(redis, key, makeTasks(20));
+
+  const child = await spawnCrashyWorker({ url: server.url, mode: 'list', key, ledger: ledger.prefix });
+  expect(child.taskId).toBe('email:ORD-0001'); // BRPOP takes the oldest
+  expect(await child.kill()).toBe('SIGKILL');
+
+  // Gone from Redis: 19 left, and not the one the child held.
+  const left = await queuedIds(redis, key);
+  expect(left).toHaveLength(19);
+  expect(left).not.toContain(child.taskId);
+
+  // A healthy worker drains the rest; the lost task never comes back.
+  const worker = new ListWorker({ conn: workerConn, key, name: 'healthy', blockSec: 0.1, handler: (t) => ledger.record(t, 'healthy') }).start();
+  await waitFor(async () => (await ledger.size()) === 19 && (await redis.llen(key)) === 0, { timeoutMs: 5_000, what: 'the 19 remaining tasks done' });
+  await worker.stop();
+  const counts = await ledger.counts();
+  expect(counts.has(child.taskId)).toBe(false);
+  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  expect(await redis.llen(key)).toBe(0);
+});

@@ -1,0 +1,89 @@
+// Fix (a): BLMOVE into a processing list + a reaper. The crashed worker's task is still in
+// Redis (in the processing list), the reaper moves it back after the visibility timeout, and a
+// healthy worker processes it: every task exactly once. Plus the price: a worker slower than
+// the timeout gets its task duplicated (at-least-once), and learns it when its ack finds nothing.
+// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
+import { connectRedis } from '@mq/shared/connect';
+import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { delay, waitFor } from '@mq/shared/wait';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { processingIds, pushReliable, Reaper, reliableKeys, ReliableWorker, type ReliableEvent } from '../src/reliable-queue';
+import { spawnCrashyWorker } from '../src/spawn-worker';
+import { DoneLedger, makeTasks } from '../src/task';
+
+let server: PrivateRedisServer;
+let redis: Redis;
+const conns: Redis[] = [];
+const conn = () => {
+  const c = connectRedis(server.url);
+  conns.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  server = await PrivateRedisServer.start();
+  redis = conn();
+});
+afterAll(async () => {
+  conns.forEach((c) => c.disconnect());
+  await server?.dispose();
+});
+
+it("the reaper returns a SIGKILLed worker's task and another worker processes it, exactly once", async () => {
+  const keys = reliableKeys('task:email');
+  const ledger = new DoneLedger(redis, 'reliable');
+  await pushReliable(redis, keys, makeTasks(20));
+
+  const child = await spawnCrashyWorker({ url: server.url, mode: 'reliable', key: keys.queue, ledger: ledger.prefix });
+  expect(await child.kill()).toBe('SIGKILL');
+  // Unlike BRPOP, the task is still in Redis: parked in the processing list.
+  expect(await processingIds(redis, keys)).toEqual([child.taskId]);
+  expect(await redis.llen(keys.queue)).toBe(19);
+
+  const visibilityMs = 400;
+  const events: ReliableEvent[] = [];
+  const reaper = new Reaper(conn(), keys, visibilityMs, 50, (e) => events.push(e)).start();
+  const workers = ['w1', 'w2'].map((name) =>
+    new ReliableWorker({ conn: conn(), keys, name, blockSec: 0.1, onEvent: (e) => events.push(e), handler: (t) => ledger.record(t, name) }).start(),
+  );
+  await waitFor(async () => (await ledger.size()) === 20, { timeoutMs: 8_000, what: 'all 20 tasks done' });
+  await Promise.all([...workers.map((w) => w.stop()), reaper.stop()]);
+
+  const counts = await ledger.counts();
+  expect(counts.size).toBe(20);
+  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  expect(reaper.reaped).toEqual([child.taskId]);
+  expect(['w1', 'w2']).toContain(await ledger.by(child.taskId));
+  expect(events.filter((e) => e.type === 'late-ack')).toEqual([]);
+  expect(await processingIds(redis, keys)).toEqual([]);
+  expect(await redis.hlen(keys.claimedAt)).toBe(0);
+});
+
+it('a worker slower than the visibility timeout: the task is done twice, and the slow ack finds nothing', async () => {
+  const keys = reliableKeys('task:slow');
+  const ledger = new DoneLedger(redis, 'slow');
+  await pushReliable(redis, keys, makeTasks(1));
+  const events: ReliableEvent[] = [];
+  const reaper = new Reaper(conn(), keys, 150, 30, (e) => events.push(e)).start();
+  const slow = new ReliableWorker({
+    conn: conn(),
+    keys,
+    name: 'slow',
+    blockSec: 0.1,
+    onEvent: (e) => events.push(e),
+    handler: async (t) => {
+      await delay(600); // models a 600 ms SMTP call against a 150 ms visibility timeout
+      await ledger.record(t, 'slow');
+    },
+  }).start();
+  await waitFor(() => events.some((e) => e.type === 'took' && e.worker === 'slow'), { timeoutMs: 3_000, what: 'slow worker took the task' });
+  const fast = new ReliableWorker({ conn: conn(), keys, name: 'fast', blockSec: 0.1, onEvent: (e) => events.push(e), handler: (t) => ledger.record(t, 'fast') }).start();
+  await waitFor(() => events.some((e) => e.type === 'late-ack'), { timeoutMs: 5_000, what: "the slow worker's late ack" });
+  await Promise.all([slow.stop(), fast.stop(), reaper.stop()]);
+
+  expect((await ledger.counts()).get('email:ORD-0001')).toBe(2);
+  expect(events.filter((e) => e.type === 'acked').map((e) => (e as { worker: string }).worker)).toEqual(['fast']);
+  expect(events.filter((e) => e.type === 'late-ack').map((e) => (e as { worker: string }).worker)).toEqual(['slow']);
+  expect(await processingIds(redis, keys)).toEqual([]);
+});

@@ -1,0 +1,110 @@
+// Disaster 1 (no persistence: a restart empties the queue) and the story's attempted cure, AOF
+// with appendfsync everysec: it keeps queued tasks across a graceful restart, but it cannot
+// bring back a task a crashed worker had already popped.
+// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
+import { connectRedis } from '@mq/shared/connect';
+import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushTasks, queuedIds } from '../src/list-queue';
+import { spawnCrashyWorker } from '../src/spawn-worker';
+import { DoneLedger, makeTasks } from '../src/task';
+import { aofState } from '../src/throughput';
+
+const KEY = 'task:email';
+
+describe('without persistence', () => {
+  let server: PrivateRedisServer;
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start();
+  });
+  afterAll(async () => server?.dispose());
+
+  it('500 queued tasks, a restart, 0 left', async () => {
+    const before = connectRedis(server.url);
+    expect(await pushTasks(before, KEY, makeTasks(500))).toBe(500);
+    before.disconnect();
+    expect((await aofState(server.url)).enabled).toBe(false);
+
+    await server.restart();
+
+    const after = connectRedis(server.url);
+    expect(await after.llen(KEY)).toBe(0);
+    expect(await after.dbsize()).toBe(0);
+    after.disconnect();
+  });
+});
+
+describe("with stock redis.conf's RDB save points (not the story's setup)", () => {
+  let server: PrivateRedisServer;
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start();
+  });
+  afterAll(async () => server?.dispose());
+
+  const queue500 = async () => {
+    const r = connectRedis(server.url);
+    await r.config('SET', 'save', '3600 1 300 100 60 10000'); // Redis 7's default
+    await r.flushall(); // with save points, this also writes an empty snapshot
+    expect(await pushTasks(r, KEY, makeTasks(500))).toBe(500);
+    r.disconnect();
+  };
+  const queuedAfterRestart = async () => {
+    const r = connectRedis(server.url);
+    const n = await r.llen(KEY);
+    r.disconnect();
+    return n;
+  };
+
+  it('a graceful shutdown writes a snapshot: all 500 survive', async () => {
+    await queue500();
+    await server.restart();
+    expect(await queuedAfterRestart()).toBe(500);
+  });
+
+  it('a crash before the next snapshot (SIGKILL) loses all 500', async () => {
+    await queue500();
+    await server.kill();
+    await server.restart();
+    expect(await queuedAfterRestart()).toBe(0);
+  });
+});
+
+describe('with AOF, appendfsync everysec', () => {
+  let server: PrivateRedisServer;
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start({ appendonly: true, appendfsync: 'everysec' });
+  });
+  afterAll(async () => server?.dispose());
+
+  it('500 queued tasks survive a graceful restart, in order', async () => {
+    const before = connectRedis(server.url);
+    expect(await pushTasks(before, KEY, makeTasks(500))).toBe(500);
+    const ids = await queuedIds(before, KEY);
+    before.disconnect();
+    expect(await aofState(server.url)).toMatchObject({ enabled: true, fsync: 'everysec' });
+
+    await server.restart();
+
+    const after = connectRedis(server.url);
+    expect(await queuedIds(after, KEY)).toEqual(ids);
+    after.disconnect();
+  });
+
+  it('but a worker crash after BRPOP still loses the task, restart or not', async () => {
+    const key = 'task:email:crash';
+    const before = connectRedis(server.url);
+    await pushTasks(before, key, makeTasks(10));
+    const child = await spawnCrashyWorker({ url: server.url, mode: 'list', key, ledger: 'aof-crash' });
+    expect(await child.kill()).toBe('SIGKILL');
+    expect(await before.llen(key)).toBe(9);
+    before.disconnect();
+
+    await server.restart(); // AOF replays every write, including the BRPOP that removed it
+    const after = connectRedis(server.url);
+    const left = await queuedIds(after, key);
+    expect(left).toHaveLength(9);
+    expect(left).not.toContain(child.taskId);
+    expect(await new DoneLedger(after, 'aof-crash').size()).toBe(0);
+    after.disconnect();
+  });
+});
