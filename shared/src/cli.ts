@@ -31,10 +31,10 @@ export function intFlag(name: string, raw: string | undefined, fallback: number,
 }
 
 /** Parse a 0..1 rate (flag or env such as FAIL_RATE). */
-export function rateValue(name: string, raw: string | undefined, fallback = 0): number {
+export function rateValue(name: string, raw: string | undefined, fallback = 0, usage?: string): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name} must be a number from 0 to 1, got "${raw}"`);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${name} must be a number from 0 to 1, got "${raw}"${usage ? `\n\n${usage}` : ''}`);
   return n;
 }
 

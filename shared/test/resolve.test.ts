@@ -45,12 +45,21 @@ describe('resolveService', () => {
   });
 
   it('gives one clear sentence when there is no server, no binary and no container runtime', async () => {
-    const err = await resolveService('redis', { env: {}, defaultUrl: 'redis://127.0.0.1:1', privateBinary: false, containers: false }).catch((e) => e);
-    expect(err).toBeInstanceOf(ServiceUnavailableError);
-    expect(err.message).toBe(
-      'No Redis server answers at redis://127.0.0.1:1 (set REDIS_URL to use another), no local binary to start a private one, and no container runtime: start it with `docker compose up -d redis` (or install the Debian package) and try again.',
-    );
-    expect(err.message.split('\n')).toHaveLength(1);
+    const runtime = await containerRuntimeAvailable();
+    const prevBin = process.env.REDIS_SERVER_BIN;
+    process.env.REDIS_SERVER_BIN = ''; // as if redis-server were not installed
+    try {
+      const err = await resolveService('redis', { env: {}, defaultUrl: 'redis://127.0.0.1:1', containers: !runtime }).catch((e) => e);
+      expect(err).toBeInstanceOf(ServiceUnavailableError);
+      const tried = runtime ? 'and no local binary to start a private one' : 'no local binary to start a private one, and no container runtime';
+      expect(err.message).toBe(
+        `No Redis server answers at redis://127.0.0.1:1 (set REDIS_URL to use another), ${tried}: start it with \`docker compose up -d redis\` (or install the Debian package) and try again.`,
+      );
+      expect(err.message.split('\n')).toHaveLength(1);
+    } finally {
+      if (prevBin === undefined) delete process.env.REDIS_SERVER_BIN;
+      else process.env.REDIS_SERVER_BIN = prevBin;
+    }
   });
 
   it('detects a missing container runtime quickly', async () => {
@@ -58,5 +67,14 @@ describe('resolveService', () => {
     const available = await containerRuntimeAvailable();
     expect(typeof available).toBe('boolean');
     expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+});
+
+describe('resolveService error sentence', () => {
+  it('names only the fallbacks it actually tried', async () => {
+    const err = await resolveService('nats', { env: {}, defaultUrl: DEAD, privateBinary: false, containers: false }).catch((e) => e);
+    expect(err.message).toBe(
+      'No NATS server answers at nats://127.0.0.1:1 (set NATS_URL to use another): start it with `docker compose up -d nats` (or install the Debian package) and try again.',
+    );
   });
 });

@@ -71,9 +71,12 @@ export async function resolveService(kind: ServiceKind, opts: ResolveOptions = {
     return { kind, url: c.url, source: 'container', description: `${label}: ${redact(c.url)} (a throwaway container)`, close: c.stop };
   }
 
-  throw new ServiceUnavailableError(
-    `No ${label} server answers at ${localUrl} (set ${cfg.envVar} to use another), no local binary to start a private one, and no container runtime: ${fix}.`,
-  );
+  // Say what was actually tried, so the sentence never claims a check that did not happen.
+  const tried = [`No ${label} server answers at ${localUrl} (set ${cfg.envVar} to use another)`];
+  if (opts.privateBinary !== false) tried.push('no local binary to start a private one');
+  if (opts.containers !== false) tried.push('no container runtime');
+  const list = tried.length > 1 ? `${tried.slice(0, -1).join(', ')}, and ${tried[tried.length - 1]}` : tried[0];
+  throw new ServiceUnavailableError(`${list}: ${fix}.`);
 }
 
 async function startPrivate(kind: ServiceKind): Promise<ResolvedService | undefined> {

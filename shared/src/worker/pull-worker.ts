@@ -85,11 +85,15 @@ export class PullWorker {
    * An idle fetch is cut short instead of waiting out its expiry. (A message the server sends in
    * the instant after that is not lost: nobody acks it, so it is redelivered after AckWait.)
    */
-  async stop(): Promise<void> {
+  async stop(opts: { timeoutMs?: number } = {}): Promise<void> {
     this.running = false;
     this.wake?.();
     if (!this.busy) this.batch?.stop();
-    await this.loop;
+    if (opts.timeoutMs === undefined) return this.loop;
+    // A hung handler must not hang shutdown: give up on the messages in hand (the server
+    // redelivers them after AckWait) once the deadline passes.
+    const abandon = delay(opts.timeoutMs).then(() => this.batch?.stop());
+    await Promise.race([this.loop, abandon]);
   }
 
   private async run(): Promise<void> {

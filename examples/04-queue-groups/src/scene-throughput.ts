@@ -1,0 +1,73 @@
+// Scene: the same backlog on two streams, one worked off by a lone worker and one by 3 workers
+// sharing a durable, both started at the same moment. We compare what each got done in the SAME
+// window (until the three finish), so a busy machine slows both sides alike. Each email is an
+// awaited wait (I/O, like the story's slow mail server), so 3 workers overlap their waits, ~3x
+// the throughput even on 2 cores. CPU-bound work would not scale like this.
+import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
+import { openGroup } from './group';
+import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+
+export interface ThroughputOptions {
+  url: string;
+  /** Stream name prefix: the runs use <prefix>_1 and <prefix>_3. */
+  streamPrefix: string;
+  /** Subject prefix: the runs publish on <prefix>1.email and <prefix>3.email. */
+  subjectPrefix: string;
+  orders: number;
+  workMs: number;
+}
+
+export interface Side {
+  workers: number;
+  /** Orders acked within the window. */
+  orders: number;
+  perSecond: number;
+  perWorker: Record<string, number>;
+}
+
+export interface ThroughputResult {
+  /** From the first message taken to the three workers' last ack. */
+  windowMs: number;
+  one: Side;
+  three: Side;
+  /** three.orders / one.orders over the same window. */
+  ratio: number;
+  stopped: Promise<void>;
+}
+
+export async function compareThroughput(o: ThroughputOptions): Promise<ThroughputResult> {
+  const sides = [1, 3].map((k) => ({ k, stream: `${o.streamPrefix}_${k}`, subject: `${o.subjectPrefix}${k}.email`, labels: Array.from({ length: k }, (_, i) => String(i + 1)) }));
+  const admin = await connectNats(o.url, { name: 'throughput-admin' });
+  try {
+    for (const s of sides) {
+      await deleteStreamIfExists(admin.jsm, s.stream);
+      await ensureQueueStream(admin.jsm, s.stream, s.subject, SCENE_STREAM);
+      await ensureDurable(admin.jsm, s.stream, 'email-workers', { filterSubject: s.subject, ackWaitMs: 30_000 });
+      await Promise.all(Array.from({ length: o.orders }, (_, i) => publishJson(admin.js, s.subject, makeOrder(i + 1))));
+    }
+  } finally {
+    await admin.close();
+  }
+  const [lone, trio] = await Promise.all(sides.map((s) => openGroup({ url: o.url, stream: s.stream, durable: 'email-workers', labels: s.labels, workMs: o.workMs, batch: 1 })));
+  lone.start();
+  trio.start();
+  try {
+    await waitFor(() => trio.records.filter((r) => r.outcome === 'ack').length >= o.orders, {
+      timeoutMs: 15_000 + o.orders * (o.workMs + 20), // generous: the machine may be busy with other test files
+      what: `${o.orders} orders acked by the three workers`,
+    });
+  } catch (err) {
+    await Promise.all([lone.stop(), trio.stop()]);
+    throw err;
+  }
+  const start = Math.min(...[...lone.records, ...trio.records].map((r) => r.startedAt));
+  const end = Math.max(...trio.records.map((r) => r.at));
+  const side = (workers: number, records: typeof trio.records, labels: string[]): Side => {
+    const acked = records.filter((r) => r.outcome === 'ack' && r.at <= end);
+    const perWorker = Object.fromEntries(labels.map((l) => [l, acked.filter((r) => r.worker === l).length]));
+    return { workers, orders: acked.length, perSecond: Math.round((acked.length * 1000) / (end - start)), perWorker };
+  };
+  const one = side(1, lone.records, sides[0].labels);
+  const three = side(3, trio.records, sides[1].labels);
+  return { windowMs: end - start, one, three, ratio: three.orders / Math.max(1, one.orders), stopped: Promise.all([lone.stop(), trio.stop()]).then(() => {}) };
+}

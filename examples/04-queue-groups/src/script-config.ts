@@ -1,0 +1,87 @@
+// The command lines of the two workshop scripts (src/worker.ts, src/publish.ts): flags, defaults,
+// checks and usage text, apart from the scripts so the tests can check them without a process.
+import { intFlag, parseFlags, rateValue, STORY, STORY_LATENCY_MS, timings, UsageError, validateConsumerName } from '@mq/shared';
+import { withUsage } from './usage';
+
+export const WORKER_USAGE = `Usage: pnpm --filter 04-queue-groups worker -- [options]
+
+  --group NAME        the queue group = the ONE durable consumer all its workers share (default order-processor)
+  --id ID             this worker's label in the output (default 1)
+  --stream NAME       stream to read (default ORDERS; created with the story's settings if missing)
+  --subject SUBJECT   subject the group consumes (default order.created)
+  --batch N           messages per fetch; small batches share fairly (default 1)
+  --work-ms N         how long "sending the email" takes per message (default ${STORY_LATENCY_MS.email}, the story's email call)
+  --ack-wait-ms N     AckWait if this worker creates the group (default 1000 scaled, ${STORY.ackWaitMs} with --real-timings)
+  --nak-delay-ms N    redelivery delay after a failed email (default 500 scaled, ${STORY.nakDelayMs} with --real-timings)
+  --stall-after N     after N messages, hang on the next email call forever (a dead SMTP connection):
+                      the worker holds its batch unacked; kill it (kill -9 <pid>) and watch the others
+  --url URL           NATS server (default: $NATS_URL, else nats://127.0.0.1:4222; never a private one)
+  --real-timings      the story's AckWait and nak delay
+
+Environment: FAIL_RATE=0..1 share of deliveries whose email fails (nak with delay, retried, printed).
+Stop with Ctrl-C: the worker finishes the message in hand, then leaves.`;
+
+export function workerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env) {
+  return withUsage(WORKER_USAGE, () => workerFlags(argv, env));
+}
+
+function workerFlags(argv: string[], env: NodeJS.ProcessEnv) {
+  const f = parseFlags(
+    WORKER_USAGE,
+    {
+      group: { type: 'string' },
+      id: { type: 'string' },
+      stream: { type: 'string' },
+      subject: { type: 'string' },
+      batch: { type: 'string' },
+      'work-ms': { type: 'string' },
+      'ack-wait-ms': { type: 'string' },
+      'nak-delay-ms': { type: 'string' },
+      'stall-after': { type: 'string' },
+      url: { type: 'string' },
+      'real-timings': { type: 'boolean' },
+    },
+    argv,
+  );
+  const t = timings(f['real-timings'] ?? false);
+  const subject = f.subject ?? 'order.created';
+  if (!/^[^\s*>]+$/.test(subject)) throw new UsageError(`--subject must be a concrete subject such as order.created, got "${subject}"`);
+  return {
+    group: validateConsumerName(f.group ?? 'order-processor', '--group'),
+    id: validateConsumerName(f.id ?? '1', '--id'),
+    stream: validateConsumerName(f.stream ?? 'ORDERS', '--stream'),
+    subject,
+    batch: intFlag('batch', f.batch, 1, 1, 256),
+    workMs: intFlag('work-ms', f['work-ms'], STORY_LATENCY_MS.email, 0, 600_000),
+    ackWaitMs: intFlag('ack-wait-ms', f['ack-wait-ms'], t.get('ackWaitMs'), 1, 3_600_000),
+    nakDelayMs: intFlag('nak-delay-ms', f['nak-delay-ms'], t.get('nakDelayMs'), 0, 3_600_000),
+    stallAfter: f['stall-after'] === undefined ? undefined : intFlag('stall-after', f['stall-after'], 0, 0),
+    failRate: rateValue('FAIL_RATE', env.FAIL_RATE),
+    url: f.url,
+  };
+}
+
+export const PUBLISH_USAGE = `Usage: pnpm --filter 04-queue-groups run publish -- [options]   ("run": plain "pnpm publish" is pnpm's own command)
+
+  --count N           how many orders to publish (default 10)
+  --from N            number of the first order: ORD-0001 is 1 (default 1)
+  --stream NAME       stream (default ORDERS; created with the story's settings if missing)
+  --subject SUBJECT   subject to publish on (default order.created)
+  --url URL           NATS server (default: $NATS_URL, else nats://127.0.0.1:4222; never a private one)`;
+
+export function publishConfig(argv: string[]) {
+  return withUsage(PUBLISH_USAGE, () => publishFlags(argv));
+}
+
+function publishFlags(argv: string[]) {
+  const f = parseFlags(
+    PUBLISH_USAGE,
+    { count: { type: 'string' }, from: { type: 'string' }, stream: { type: 'string' }, subject: { type: 'string' }, url: { type: 'string' } },
+    argv,
+  );
+  const stream = validateConsumerName(f.stream ?? 'ORDERS', '--stream');
+  const subject = f.subject ?? 'order.created';
+  if (!/^[^\s*>]+$/.test(subject)) throw new UsageError(`--subject must be a concrete subject such as order.created, got "${subject}"`);
+  return { count: intFlag('count', f.count, 10, 1, 1_000_000), from: intFlag('from', f.from, 1, 0), stream, subject, url: f.url };
+}
+

@@ -1,0 +1,80 @@
+// Run this lesson's scripts (src/worker.ts, src/publish.ts) as real OS processes. We start
+// `node --import tsx <script>` rather than the tsx CLI: the CLI runs the script in a grandchild,
+// so SIGKILL would hit the wrapper and leave the real worker running. Here the pid IS the worker.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseReadyLine, parseWorkerLine, type WorkerLine } from './worker-line';
+
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type Script = 'worker' | 'publish';
+
+export interface ScriptProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Parsed per-message lines, in the order printed. */
+  readonly lines: WorkerLine[];
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the worker's "ready" line (time of day it was printed); rejects if it exits first. */
+  readonly ready: Promise<{ todMs: number; worker: string }>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface SpawnOptions {
+  /** Extra environment (NATS_URL, FAIL_RATE, ...), on top of this process's minus FAIL_RATE. */
+  env?: Record<string, string>;
+  /** Called synchronously for each per-message line as it arrives. */
+  onLine?: (line: WorkerLine) => void;
+  /** Called synchronously for every stdout line (the crash drill kills from here). */
+  onText?: (text: string) => void;
+}
+
+export function spawnScript(script: Script, args: string[], opts: SpawnOptions = {}): ScriptProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  if (!opts.env?.FAIL_RATE) delete env.FAIL_RATE;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', `${script}.ts`), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let partial = '';
+  const lines: WorkerLine[] = [];
+  let onReady: (r: { todMs: number; worker: string }) => void = () => {};
+  let onEarlyExit: (e: Error) => void = () => {};
+  const ready = new Promise<{ todMs: number; worker: string }>((resolve, reject) => {
+    onReady = resolve;
+    onEarlyExit = reject;
+  });
+  ready.catch(() => {}); // callers that never wait for ready must not see an unhandled rejection
+  child.stdout!.on('data', (buf: Buffer) => {
+    out += buf.toString();
+    partial += buf.toString();
+    const complete = partial.split('\n');
+    partial = complete.pop() ?? '';
+    for (const text of complete) {
+      opts.onText?.(text);
+      const r = parseReadyLine(text);
+      if (r) onReady(r);
+      const line = parseWorkerLine(text);
+      if (line) {
+        lines.push(line);
+        opts.onLine?.(line);
+      }
+    }
+  });
+  child.stderr!.on('data', (buf: Buffer) => (err += buf.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      onEarlyExit(new Error(`${script} exited (code ${code}, signal ${signal}) before it was ready:\n${err || out}`));
+      resolve({ code, signal });
+    });
+  });
+  return { child, pid: child.pid!, lines, stdout: () => out, stderr: () => err, ready, exited };
+}
+
+/** Run a script to completion and collect its output. */
+export async function runScript(script: Script, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnScript(script, args, opts);
+  const { code } = await p.exited;
+  return { code, stdout: p.stdout(), stderr: p.stderr() };
+}

@@ -1,0 +1,43 @@
+// Three workers, one durable consumer: every order is processed exactly once, and each worker
+// gets a real share. Checked from both sides: what the workers did, and what the server counted.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOrder, privateNats, type NatsFixture } from '@mq/shared';
+import { shareOrders, type ShareResult } from '../src/scene-share';
+
+const ORDERS = 300;
+const LABELS = ['1', '2', '3'];
+let fx: NatsFixture;
+let result: ShareResult;
+
+beforeAll(async () => {
+  fx = await privateNats();
+  result = await shareOrders({ url: fx.url, stream: 'ORDERS', subject: 'order.email', durable: 'email-workers', orders: ORDERS, labels: LABELS, workMs: 3, batch: 1 });
+});
+afterAll(async () => {
+  await result?.stopped;
+  await fx?.dispose();
+});
+
+describe('three workers sharing the durable "email-workers"', () => {
+  it('process every order exactly once, all on the first delivery', () => {
+    const ids = result.records.map((r) => r.orderId).sort();
+    expect(ids).toEqual(Array.from({ length: ORDERS }, (_, i) => makeOrder(i + 1).id));
+    expect(result.records.every((r) => r.outcome === 'ack' && r.deliveryCount === 1)).toBe(true);
+  });
+
+  it('give each worker a real share (>= 15 % of 300 each) with small batches', () => {
+    expect(Object.keys(result.perWorker)).toEqual(LABELS);
+    expect(Object.values(result.perWorker).reduce((a, b) => a + b, 0)).toBe(ORDERS);
+    for (const label of LABELS) expect(result.perWorker[label], `worker ${label}`).toBeGreaterThanOrEqual(0.15 * ORDERS);
+  });
+
+  it('made the server deliver each message once: 300 deliveries, nothing pending or redelivered, the work queue empty', async () => {
+    const info = await fx.nats.jsm.consumers.info('ORDERS', 'email-workers');
+    expect(info.delivered.consumer_seq).toBe(ORDERS);
+    expect(info.ack_floor.consumer_seq).toBe(ORDERS);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+    expect(info.num_pending).toBe(0);
+    expect((await fx.nats.jsm.streams.info('ORDERS')).state.messages).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+// The workshop, with real processes: two `worker` processes in one group (FAIL_RATE=0.5) and a
+// `publish` process share 10 orders; failed emails are nak'd, retried after the delay, then succeed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOrder, privateNats, waitFor, withTimeout, type NatsFixture } from '@mq/shared';
+import { failDraw } from '../src/email-job';
+import { runScript, spawnScript, type ScriptProcess } from '../src/spawn-script';
+import { todDiff, type WorkerLine } from '../src/worker-line';
+
+const ORDERS = Array.from({ length: 10 }, (_, i) => makeOrder(i + 1).id);
+const NAK_DELAY_MS = 100;
+let fx: NatsFixture;
+const workers: ScriptProcess[] = [];
+afterAll(async () => {
+  for (const w of workers) w.child.kill('SIGKILL');
+  await fx?.dispose();
+});
+
+describe('two worker processes and the publisher', () => {
+  let lines: WorkerLine[];
+  let exits: { code: number | null; signal: NodeJS.Signals | null }[];
+  let publishOut: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    fx = await privateNats();
+    for (const id of ['1', '2']) {
+      const args = ['--url', fx.url, '--group', 'order-processor', '--id', id, '--work-ms', '20', '--nak-delay-ms', String(NAK_DELAY_MS)];
+      workers.push(spawnScript('worker', args, { env: { FAIL_RATE: '0.5' } }));
+    }
+    await withTimeout(Promise.all(workers.map((w) => w.ready)), 20_000, 'two worker processes getting ready');
+    publishOut = await runScript('publish', ['--url', fx.url, '--count', '10']);
+    const acked = () => new Set(workers.flatMap((w) => w.lines.filter((l) => l.outcome === 'ack').map((l) => l.orderId)));
+    await waitFor(() => acked().size === ORDERS.length, { timeoutMs: 20_000, what: 'all 10 orders acked by the workers' });
+    for (const w of workers) w.child.kill('SIGTERM');
+    exits = await Promise.all(workers.map((w) => w.exited));
+    lines = workers.flatMap((w) => w.lines);
+  });
+
+  it('published 10 orders to ORDERS on order.created', () => {
+    expect(publishOut.code).toBe(0);
+    expect(publishOut.stdout.match(/published ORD-\d{4} on order\.created -> ORDERS seq \d+/g)).toHaveLength(10);
+  });
+
+  it('acked every order exactly once, and both workers took part', () => {
+    const acks = lines.filter((l) => l.outcome === 'ack').map((l) => l.orderId).sort();
+    expect(acks).toEqual(ORDERS);
+    for (const w of workers) expect(w.lines.length, 'lines of one worker').toBeGreaterThan(0);
+  });
+
+  it('nak-ed each failed email, retried it with the next delivery count after the delay, until it succeeded', () => {
+    let retried = 0;
+    for (const id of ORDERS) {
+      const mine = lines.filter((l) => l.orderId === id).sort((a, b) => a.deliveryCount - b.deliveryCount);
+      // Which deliveries fail is fixed per (order, delivery), so the whole history is predictable.
+      let expected = 1;
+      while (failDraw(id, expected) < 0.5) expected++;
+      expect(mine.map((l) => l.deliveryCount), id).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
+      expect(mine.map((l) => l.outcome), id).toEqual([...Array(expected - 1).fill('nak'), 'ack']);
+      for (let i = 1; i < mine.length; i++) {
+        expect(mine[i - 1].note).toBe(`email failed; nak, retry in ${NAK_DELAY_MS} ms`);
+        expect(todDiff(mine[i].todMs, mine[i - 1].todMs), `${id} retry gap`).toBeGreaterThanOrEqual(NAK_DELAY_MS);
+        retried++;
+      }
+    }
+    expect(retried).toBeGreaterThan(0); // FAIL_RATE=0.5 fails ORD-0001, -0006 and -0009 at least once
+  });
+
+  it('stopped gracefully on SIGTERM with counts matching the lines it printed', () => {
+    exits.forEach((e, i) => {
+      expect(e, `worker ${i + 1}`).toEqual({ code: 0, signal: null });
+      const w = workers[i];
+      const acked = w.lines.filter((l) => l.outcome === 'ack').length;
+      const naked = w.lines.filter((l) => l.outcome === 'nak').length;
+      expect(w.stdout()).toContain(`worker ${i + 1} stopped: ${acked} acked, ${naked} nak'd, 0 terminated`);
+    });
+  });
+});
