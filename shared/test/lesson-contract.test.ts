@@ -18,7 +18,7 @@ describe.each(lessons)('%s', (name) => {
 
   it('is a package named after its folder, with start and test scripts', () => {
     expect(pkg.name).toBe(name);
-    expect(pkg.scripts.start).toMatch(/^tsx src\//);
+    expect(pkg.scripts.start).toMatch(/^(tsx|node --import tsx) src\//);
     expect(pkg.scripts.test).toBe('vitest run');
     expect(fs.existsSync(path.join(dir, 'src/main.ts'))).toBe(true);
     expect(fs.readdirSync(path.join(dir, 'test')).some((f) => f.endsWith('.test.ts'))).toBe(true);

@@ -9,14 +9,17 @@ import { runDriver, type RunResult } from './measure';
 export interface BenchOptions extends DriverOptions {
   mode: 'quick' | 'full';
   messages: number;
+  /** Messages for the paced latency phase, and their rate. */
+  latencyMessages: number;
+  latencyRatePerSec: number;
   size: number;
   workers: number;
   restartMessages: number;
   onProgress?: (line: string) => void;
 }
 
-export const QUICK: Omit<BenchOptions, 'onProgress'> = { mode: 'quick', messages: 300, size: 256, workers: 2, restartMessages: 50, pollIntervalMs: 100, jetstreamWindow: 64 };
-export const FULL: Omit<BenchOptions, 'onProgress'> = { mode: 'full', messages: 5_000, size: 1024, workers: 2, restartMessages: 500, pollIntervalMs: 1_000, jetstreamWindow: 256 };
+export const QUICK: Omit<BenchOptions, 'onProgress'> = { mode: 'quick', messages: 300, latencyMessages: 100, latencyRatePerSec: 500, size: 256, workers: 2, restartMessages: 50, pollIntervalMs: 100, jetstreamWindow: 64 };
+export const FULL: Omit<BenchOptions, 'onProgress'> = { mode: 'full', messages: 5_000, latencyMessages: 1_000, latencyRatePerSec: 500, size: 1024, workers: 2, restartMessages: 500, pollIntervalMs: 1_000, jetstreamWindow: 256 };
 
 export interface BenchReport {
   when: string;
@@ -41,7 +44,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       ceilings = await measureCeilings(conns.nats.nc, conns.redis, conns.pool, Math.max(opts.messages, 1000), opts.size);
       for (const driver of buildDrivers(conns, servers, opts)) {
         onProgress(`running ${driver.name}`);
-        const r = await runDriver(driver, { messages: opts.messages, size: opts.size, workers: opts.workers, timeoutMs: 20_000 + opts.messages * 5 });
+        const r = await runDriver(driver, { ...opts, timeoutMs: 20_000 + opts.messages * 5 });
         results.push({ ...r, ofCeilingPct: Math.round((r.endToEndPerSec / ceilings[r.backend]) * 1000) / 10 });
       }
     } finally {

@@ -10,8 +10,9 @@ const GAP = 40;
 export function renderChart(results: RunResult[], title: string): string {
   const top = 64;
   const height = top + results.length * ROW + 46;
-  const width = LABEL + PANEL * 2 + GAP + 20;
+  const width = LABEL + PANEL * 2 + GAP + 110; // room for the labels right of the longest bars
   const tpMax = Math.max(...results.map((r) => r.endToEndPerSec), 10);
+  const tpMin = Math.max(1, Math.min(...results.map((r) => r.endToEndPerSec).filter((v) => v > 0)) / 4);
   const latVals = results.flatMap((r) => [r.p50Ms, r.p99Ms]).filter((v) => Number.isFinite(v) && v > 0);
   const latMin = Math.min(0.1, ...latVals);
   const latMax = Math.max(1, ...latVals);
@@ -26,7 +27,7 @@ export function renderChart(results: RunResult[], title: string): string {
   results.forEach((r, i) => {
     const y = top + i * ROW;
     parts.push(`<text x="${LABEL - 8}" y="${y + 17}" text-anchor="end">${esc(r.driver)}</text>`);
-    const w = Math.max(1, logScale(r.endToEndPerSec, 1, tpMax * 1.5));
+    const w = Math.max(1, logScale(r.endToEndPerSec, tpMin, tpMax * 1.5));
     parts.push(`<rect x="${LABEL}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 10}" fill="${color(r.backend)}"/>`);
     parts.push(`<text x="${LABEL + w + 4}" y="${y + 17}">${r.endToEndPerSec.toLocaleString('en-US')}</text>`);
     const w99 = Math.max(1, logScale(r.p99Ms, latMin / 2, latMax * 2));

@@ -20,8 +20,9 @@ runMain(async () => {
   const opts = { ...base, messages: intFlag('messages', flags.messages, base.messages, 10, 1_000_000), size: intFlag('size', flags.size, base.size, 16, 1 << 20) };
   const outDir = path.resolve(flags.out ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'results'));
   const out = createOutput();
-  out.chapter('11-bench', 'Six transports, one machine, one run', 'DESIGN.md#11-bench');
-  out.say(`${opts.mode} mode: ${opts.messages} messages x ${opts.size} bytes per driver, ${opts.workers} workers in one group.`);
+  out.chapter('11-bench', 'Six transports, one machine, one run', '#11-bench');
+  out.say(`${opts.mode} mode, per driver: ${opts.latencyMessages} messages paced at ${opts.latencyRatePerSec}/s for pickup latency,`);
+  out.say(`then ${opts.messages} messages flat out for throughput; ${opts.size}-byte payloads, ${opts.workers} workers in one group.`);
   out.say('Servers: a private nats-server, redis-server and PostgreSQL cluster started for this run (the bench restarts them).');
 
   const t0 = performance.now();
@@ -30,7 +31,7 @@ runMain(async () => {
   out.step('Raw client ceilings (batched writes, no queue semantics)');
   out.table(Object.entries(report.ceilings).map(([backend, perSec]) => ({ backend, 'msg/s': perSec })));
 
-  out.step('Each driver, end to end (publish -> worker handler)');
+  out.step(`Each driver: throughput flat out, pickup latency at ${opts.latencyRatePerSec} msg/s (publish call -> worker handler)`);
   out.table(
     report.results.map((r) => ({
       driver: r.driver,

@@ -1,10 +1,17 @@
-// Runs one driver: W workers in one group, N messages of S bytes, and measures end-to-end
-// throughput and pickup latency (publish start -> handler), counting lost and duplicate messages.
-import { waitFor } from '@mq/shared';
+// Runs one driver with W workers in one group, in two phases on the same subscription:
+//   1. latency: L messages paced at a modest rate, far below any driver's capacity, so pickup
+//      latency (publish call -> handler) is the transport's own, not time spent queued behind
+//      thousands of unsent messages in this same process;
+//   2. throughput: N messages as fast as the driver accepts them, timed from the first publish to
+//      the last handler call.
+// Lost and duplicate messages are counted across both phases.
+import { delay, waitFor } from '@mq/shared';
 import { readStamp, stamp, type Driver } from './driver';
 
 export interface RunOptions {
   messages: number;
+  latencyMessages: number;
+  latencyRatePerSec: number;
   size: number;
   workers: number;
   timeoutMs: number;
@@ -27,7 +34,8 @@ export interface RunResult {
 
 export async function runDriver(driver: Driver, opts: RunOptions): Promise<RunResult> {
   await driver.setup();
-  const seen = new Uint8Array(opts.messages);
+  const total = opts.latencyMessages + opts.messages;
+  const seen = new Uint8Array(total);
   const latencies: number[] = [];
   let received = 0;
   let duplicates = 0;
@@ -41,18 +49,34 @@ export async function runDriver(driver: Driver, opts: RunOptions): Promise<RunRe
         else {
           seen[seq] = 1;
           received += 1;
-          latencies.push(now - sentAt);
+          if (seq < opts.latencyMessages) latencies.push(now - sentAt);
         }
         await d.ack();
       }),
     );
   }
+  const arrived = (n: number, what: string) => waitFor(() => received >= n, { timeoutMs: opts.timeoutMs, what: `${driver.name} to deliver ${what}` }).catch(() => undefined);
+
+  // Phase 1: paced.
+  const gapMs = 1000 / opts.latencyRatePerSec;
+  const tLat = performance.now();
+  for (let i = 0; i < opts.latencyMessages; i++) {
+    const ahead = tLat + i * gapMs - performance.now();
+    if (ahead > 0) await delay(ahead);
+    await driver.publish(stamp(opts.size, i));
+  }
+  await driver.flush();
+  await arrived(opts.latencyMessages, 'the paced messages');
+
+  // Phase 2: flat out.
+  const before = received;
   const t0 = performance.now();
-  for (let i = 0; i < opts.messages; i++) await driver.publish(stamp(opts.size, i));
+  for (let i = opts.latencyMessages; i < total; i++) await driver.publish(stamp(opts.size, i));
   await driver.flush();
   const tPub = performance.now();
-  await waitFor(() => received >= opts.messages, { timeoutMs: opts.timeoutMs, what: `${driver.name} to deliver ${opts.messages} messages` }).catch(() => undefined);
+  await arrived(total, `${total} messages`);
   const tEnd = performance.now();
+
   await Promise.all(subs.map((s) => s.stop()));
   await driver.close();
   latencies.sort((a, b) => a - b);
@@ -61,12 +85,12 @@ export async function runDriver(driver: Driver, opts: RunOptions): Promise<RunRe
     driver: driver.name,
     backend: driver.backend,
     semantics: driver.semantics,
-    messages: opts.messages,
+    messages: total,
     received,
     duplicates,
-    lost: opts.messages - received,
+    lost: total - received,
     publishPerSec: Math.round(opts.messages / ((tPub - t0) / 1000)),
-    endToEndPerSec: Math.round(received / ((tEnd - t0) / 1000)),
+    endToEndPerSec: Math.round((received - before) / ((tEnd - t0) / 1000)),
     p50Ms: round(pct(50)),
     p99Ms: round(pct(99)),
     maxMs: round(latencies[latencies.length - 1] ?? NaN),
