@@ -1,0 +1,36 @@
+// `pnpm --filter 09-http-api start`: run the message service until Ctrl-C.
+// It finds NATS like every lesson does, makes sure the stream exists and listens on loopback.
+import { ordersStreamConfig, resolveNats, runMain } from '@mq/shared';
+import { DEFAULT_BODY_LIMIT } from './api';
+import { parseServerArgs } from './cli-args';
+import { startService } from './service';
+
+runMain(async () => {
+  const args = parseServerArgs(process.argv.slice(2));
+  const nats = await resolveNats();
+  console.log(nats.description);
+  try {
+    const svc = await startService({
+      natsUrl: nats.url,
+      host: args.host,
+      port: args.port,
+      stream: args.stream,
+      createWith: ordersStreamConfig({ name: args.stream, subjects: args.subjects }),
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(`stream ${svc.backend.stream} captures ${svc.backend.subjects.join(', ')}: only those subjects may be published`);
+    console.log(`listening on ${svc.url} (body limit ${DEFAULT_BODY_LIMIT / 1024} KiB)`);
+    if (!['127.0.0.1', '::1', 'localhost'].includes(args.host)) {
+      console.log(`⚠ listening on ${args.host}: anyone who can reach this machine can publish; this API has no authentication`);
+    }
+    console.log('Ctrl-C to stop');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.log('stopping: finishing in-flight requests');
+    await svc.close();
+  } finally {
+    await nats.close();
+  }
+});

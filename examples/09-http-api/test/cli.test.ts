@@ -1,0 +1,87 @@
+// The two command-line programs: every bad flag or value is a UsageError (runMain turns it into the
+// usage text and exit code 2), and the consumer CLI, spawned as a learner runs it, consumes what the
+// HTTP API publishes and exits 0 after a graceful stop on SIGTERM.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
+import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
+import { startService, type RunningService } from '../src/service';
+import { http } from './http';
+
+const pkgDir = path.resolve(import.meta.dirname, '..');
+
+interface Run {
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function run(script: string, args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: pkgDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  return { stdout: () => out, stderr: () => err, exited: new Promise((r) => child.once('exit', (code) => r(code))), kill: (s) => child.kill(s) };
+}
+
+let f: NatsFixture;
+let svc: RunningService;
+beforeAll(async () => {
+  f = await privateNats();
+  svc = await startService({ natsUrl: f.url, port: 0 });
+});
+afterAll(async () => {
+  await svc?.close();
+  await f?.dispose();
+});
+
+describe('flags', () => {
+  it.each([
+    [['--bogus'], {}, /Unknown option '--bogus'[\s\S]*usage:/],
+    [['--group', 'order.processor'], {}, /--group "order.processor" is invalid: it contains "\."/],
+    [['--id', 'one'], {}, /--id must be an integer between 1 and 1000000, got "one"/],
+    [[], { FAIL_RATE: '2' }, /FAIL_RATE must be a number from 0 to 1, got "2"/],
+    [[], { FAIL_RATE: 'half' }, /FAIL_RATE must be a number from 0 to 1/],
+  ])('consumer %j %j -> usage error', (argv, env, message) => {
+    expect(() => parseConsumerArgs(argv, env)).toThrow(UsageError);
+    expect(() => parseConsumerArgs(argv, env)).toThrow(message);
+  });
+
+  it.each([
+    [['--port', 'http'], {}, /--port must be an integer between 0 and 65535, got "http"/],
+    [[], { PORT: '70000' }, /--port must be an integer between 0 and 65535, got "70000"/],
+    [['--stream', 'ORD ERS'], {}, /--stream "ORD ERS" is invalid: it contains whitespace/],
+    [['--subjects', 'order.*,,x'], {}, /--subjects must be a comma-separated list/],
+    [['--host', 'a b'], {}, /--host must be a host name or IP address/],
+  ])('server %j %j -> usage error', (argv, env, message) => {
+    expect(() => parseServerArgs(argv, env)).toThrow(UsageError);
+    expect(() => parseServerArgs(argv, env)).toThrow(message);
+  });
+
+  it('defaults: loopback, port 8080, ORDERS capturing order.*; group order-processor #1 without failures', () => {
+    expect(parseServerArgs([], {})).toEqual({ host: '127.0.0.1', port: 8080, stream: 'ORDERS', subjects: ['order.*'] });
+    expect(parseServerArgs(['--port', '9090'], { HOST: '0.0.0.0', PORT: '1' })).toMatchObject({ host: '0.0.0.0', port: 9090 });
+    expect(parseServerArgs(['--subjects', 'order.*,payment.*'], {}).subjects).toEqual(['order.*', 'payment.*']);
+    expect(parseConsumerArgs([], {})).toEqual({ group: 'order-processor', id: 1, stream: 'ORDERS', failRate: 0, realTimings: false });
+    expect(parseConsumerArgs(['--id', '2', '--real-timings'], { FAIL_RATE: '0.5' })).toMatchObject({ id: 2, failRate: 0.5, realTimings: true });
+  });
+});
+
+it('the consumer CLI, run as a learner runs it, consumes what the API publishes until SIGTERM', async () => {
+  const consumer = run('src/consumer.ts', ['--group', 'order-processor', '--id', '1'], { NATS_URL: f.url, FAIL_RATE: '0' });
+  await waitFor(() => consumer.stdout().includes('Ctrl-C to stop'), { timeoutMs: 10_000, what: 'the consumer CLI to start' });
+  for (const id of ['ORD-1', 'ORD-2', 'ORD-3']) {
+    expect((await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: id } })).status).toBe(200);
+  }
+  await waitFor(() => (consumer.stdout().match(/-> ack/g) ?? []).length === 3, { timeoutMs: 5_000, what: 'three acks in the consumer log' });
+  consumer.kill('SIGTERM');
+  expect(await consumer.exited).toBe(0);
+  expect(consumer.stderr()).toBe('');
+  expect(consumer.stdout()).toMatch(/from NATS_URL/);
+  expect(consumer.stdout()).toMatch(/seq 1 order\.created ORD-1 \(delivery 1\/4\): processed -> ack/);
+  expect(consumer.stdout()).toMatch(/order-processor#1 done: 3 acked, 0 nak'd \(retried later\), 0 given up/);
+  expect((await http(svc.url, 'GET', '/api/v1/streams/ORDERS')).body).toMatchObject({ messages: 0, last_seq: 3, consumer_count: 1 });
+});
