@@ -39,7 +39,8 @@ describe('03-jetstream: a flaky email service (FAIL_RATE=0.5)', () => {
     for (let n = 1; n <= ORDERS_N; n++) await placeOrder({ js: f.nats.js, shop }, makeOrder(n));
     worker = startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: NAK_DELAY_MS, log, coin, batch: 4 });
 
-    await waitFor(() => log.decided('ack').length === ORDERS_N, { timeoutMs: 5_000, what: `${ORDERS_N} acks` });
+    // The log records the handler's decision; the worker's stats count an ack once the server confirmed it.
+    await waitFor(() => log.decided('ack').length === ORDERS_N && worker!.stats.acked === ORDERS_N, { timeoutMs: 5_000, what: `${ORDERS_N} confirmed acks` });
     ids.forEach((id, i) => {
       const deliveries = log.forOrder(id);
       const failures = predicted[i]! - 1;

@@ -46,7 +46,9 @@ describe('03-jetstream: malformed payloads', () => {
     workers.push(startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: 100, log }));
     const termed = await waitFor(() => log.forSeq(seq).find((d) => d.outcome === 'term'), { timeoutMs: 3_000, what: 'the corrected worker to term it' });
     expect(termed.by).toBe('email-worker');
-    expect(termed.deliveryCount).toBe(log.forSeq(seq).length); // its first look was its last
+    // Its first look was its last. (Not asserted through the delivery count: when a stopping
+    // worker cancels its pull, the 2.9 server may restart the count of a message it had in flight.)
+    expect(log.forSeq(seq).filter((d) => d.by === 'email-worker')).toHaveLength(1);
     await waitFor(async () => !(await isStored(f.nats.jsm, seq)), { timeoutMs: 2_000, what: 'the broken message to leave the stream' });
   });
 

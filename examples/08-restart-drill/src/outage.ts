@@ -1,0 +1,44 @@
+// One broker outage, the same for every scene: take the server down (a graceful stop like
+// `docker stop`, or a SIGKILL crash), leave it down for the outage, then start it again on the
+// same port and the same data directory. Returns when each phase happened, for the timelines.
+import { delay, type PrivateServer } from '@mq/shared';
+
+export type OutageMode = 'stop' | 'kill';
+
+export const OUTAGE_LABEL: Record<OutageMode, string> = {
+  stop: 'graceful stop (SIGTERM, like `docker stop`)',
+  kill: 'crash (SIGKILL: no chance to flush anything)',
+};
+
+export interface OutageTimes {
+  mode: OutageMode;
+  /** performance.now() values. */
+  downRequestedAt: number;
+  downAt: number;
+  restartRequestedAt: number;
+  /** The server logged "ready" again. */
+  readyAt: number;
+}
+
+/** Bring the server down. Resolves once the process has exited. */
+export async function takeDown(server: PrivateServer, mode: OutageMode): Promise<{ downRequestedAt: number; downAt: number }> {
+  const downRequestedAt = performance.now();
+  if (mode === 'stop') await server.stop();
+  else await server.kill();
+  return { downRequestedAt, downAt: performance.now() };
+}
+
+/** Keep the server down for `outageMs` (the story's 30 s, scaled), then restart it on the same store. */
+export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<{ restartRequestedAt: number; readyAt: number }> {
+  await delay(outageMs); // models how long the broker is down; nothing waits on this as a signal
+  const restartRequestedAt = performance.now();
+  await server.restart();
+  return { restartRequestedAt, readyAt: performance.now() };
+}
+
+/** The whole outage: down, wait, back. */
+export async function outage(server: PrivateServer, mode: OutageMode, outageMs: number): Promise<OutageTimes> {
+  const down = await takeDown(server, mode);
+  const back = await bringBackAfter(server, outageMs);
+  return { mode, ...down, ...back };
+}

@@ -1,0 +1,68 @@
+// The chapter on a real private cluster: three nats-server nodes, ORDERS with 3 replicas, the
+// stream leader SIGKILLed while the shop publishes and the worker consumes. One scene (a cluster
+// and an election are expensive), several claims checked against what it recorded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
+import { runFailover, type FailoverReport } from '../src/failover';
+
+const TOTAL = 300;
+let cluster: PrivateNatsCluster;
+let r: FailoverReport;
+
+beforeAll(async () => {
+  cluster = await PrivateNatsCluster.start({ size: 3 });
+  r = await runFailover(cluster, { total: TOTAL, killAfter: 120, lanes: 8, ackWaitMs: 1_000, deadlineMs: 25_000 });
+}, 60_000);
+afterAll(() => cluster?.dispose());
+
+describe('three-node JetStream cluster, stream leader killed mid-stream', () => {
+  it('formed: a meta leader, and ORDERS led by one node with the other two as replicas', () => {
+    const names = cluster.nodes.map((n) => n.name);
+    expect(names).toContain(r.metaLeader);
+    expect(r.replicasBefore).toHaveLength(2);
+    expect([r.leaderBefore, ...r.replicasBefore].sort()).toEqual(names.sort());
+  });
+
+  it('elected a new leader among the survivors after the SIGKILL, with publishes in flight', () => {
+    expect(r.killed).toBe(r.leaderBefore);
+    expect(r.replicasBefore).toContain(r.newLeader);
+    expect(r.inFlightAtKill).toBeGreaterThan(0);
+    expect(r.ackedAtKill).toBeGreaterThanOrEqual(120);
+  });
+
+  it('lost no acknowledged order and stored none twice (checker over every attempt)', () => {
+    expect(r.verdict.lostAcked).toEqual([]);
+    expect(r.verdict.duplicatesInStream).toEqual([]);
+    expect(r.verdict.failedButStored).toEqual([]);
+    expect(r.verdict.acked).toBe(TOTAL);
+    expect(r.stored).toHaveLength(TOTAL);
+    // The failover was felt: attempts failed or timed out while there was no leader.
+    expect(r.verdict.attempts.failed + r.verdict.attempts.unknown).toBeGreaterThan(0);
+  });
+
+  it('deduplicated, on the new leader, a resend of orders the old leader had acknowledged', () => {
+    expect(r.resent).toHaveLength(5);
+    for (const x of r.resent) expect(x).toMatchObject({ duplicate: true, seq: x.originalSeq });
+  });
+
+  it('kept the shop publishing after it reconnected to a survivor by itself', () => {
+    expect(r.replicasBefore).toContain(r.publisherMovedTo);
+    expect(r.ackedAfterKill.length).toBeGreaterThan(0);
+    expect(r.firstAckAfterKillMs).toBeGreaterThan(0);
+  });
+
+  it('kept the email worker going: every acknowledged order processed, including ones after the kill', () => {
+    const processed = new Set(r.worker.processedIds);
+    const acked = [...new Set(r.history.filter((a) => a.outcome === 'ok').map((a) => a.id))];
+    expect(acked.filter((id) => !processed.has(id))).toEqual([]);
+    expect(r.ackedAfterKill.every((id) => processed.has(id))).toBe(true);
+    expect(r.worker.processedAfterKill).toBeGreaterThan(0);
+  });
+
+  it('caught the restarted node up: current, lag 0, and it holds every message itself', () => {
+    const back = r.replicasAfter.find((p) => p.name === r.killed);
+    expect(back).toMatchObject({ current: true });
+    expect(back?.lag ?? 0).toBe(0);
+    expect(r.restartedNodeMessages).toBe(TOTAL);
+  });
+});
