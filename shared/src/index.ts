@@ -19,3 +19,4 @@ export * from './worker/backoff';
 export * from './worker/pull-worker';
 export * from './worker/auto-stream';
 export * from './testing';
+export * from './services/nats-cluster';

@@ -184,3 +184,37 @@ describe('PullWorker leave', () => {
     expect(worker.stats.left).toBe(1);
   });
 });
+
+describe('PullWorker through a broker restart', () => {
+  it('cuts its backoff short when the connection reconnects', async () => {
+    const own = await privateNats();
+    try {
+      await ensureStream(own.nats.jsm, ordersStreamConfig({ name: 'BOUNCE', subjects: ['bounce.*'] }));
+      await ensureDurable(own.nats.jsm, 'BOUNCE', 'w');
+      const nats = await own.connect('worker');
+      const handled: number[] = [];
+      const worker = new PullWorker({
+        js: nats.js,
+        nc: nats.nc,
+        stream: 'BOUNCE',
+        consumer: 'w',
+        backoff: { initialMs: 20_000, maxMs: 20_000 },
+        handler: (msg) => {
+          handled.push(msg.json<{ n: number }>().n);
+        },
+      }).start();
+      await waitFor(async () => (await own.nats.jsm.consumers.info('BOUNCE', 'w')).num_waiting === 1, { what: 'the first pull' });
+      await own.server.stop();
+      await waitFor(() => worker.stats.fetchErrors >= 1, { timeoutMs: 15_000, what: 'a fetch error while the broker is down' });
+      const t0 = performance.now();
+      await own.server.restart();
+      const publisher = await own.connect('publisher'); // a fresh connection: no reconnect to wait for
+      await publishJson(publisher.js, 'bounce.task', { n: 1 });
+      await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the message after the restart' });
+      expect(performance.now() - t0).toBeLessThan(5_000); // not the 20 s backoff it was sleeping
+      await worker.stop();
+    } finally {
+      await own.dispose();
+    }
+  });
+});
