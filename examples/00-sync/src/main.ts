@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const healthyMs = healthyLatencyMs(scale);
   const out = createOutput();
 
-  out.chapter('00-sync', 'One request does everything', '../../DESIGN.md#00-sync');
+  out.chapter('00-sync', 'One request does everything', '#00-sync');
   out.say(
     'No server needed: the orders DB, inventory, email, points and push services are in-process fakes\n' +
       `(createShop from @mq/shared) with the story's latencies ${Object.values(STORY_LATENCY_MS).join(' + ')} = ${healthyLatencyMs()} ms.`,

@@ -23,7 +23,7 @@ runMain(async () => {
   const started = Date.now();
   const pending: Promise<unknown>[] = [];
 
-  out.chapter('04-queue-groups', 'One queue, many workers', '../../DESIGN.md#04-queue-groups');
+  out.chapter('04-queue-groups', 'One queue, many workers', '#04-queue-groups');
   const nats = await resolveNats();
   out.say(nats.description);
   out.say('The demo uses its own streams (QG_*), so it never touches an ORDERS stream on your server.');

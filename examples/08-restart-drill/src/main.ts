@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const summary: { scene: string; result: string }[] = [];
   const started = performance.now();
 
-  out.chapter('08-restart-drill', 'The restart drill: stop the broker, crash it, bring it back', '08-restart-drill');
+  out.chapter('08-restart-drill', 'The restart drill: stop the broker, crash it, bring it back', '#08-restart-drill');
   out.say(`Outage: ${t.describe('brokerOutageMs')}.`);
   out.say(`AckWait: ${t.describe('ackWaitMs')}.`);
 

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const out = createOutput();
   const started = performance.now();
 
-  out.chapter('10-cluster', 'Three nodes, kill the leader, lose no acknowledged order', '10-cluster');
+  out.chapter('10-cluster', 'Three nodes, kill the leader, lose no acknowledged order', '#10-cluster');
 
   out.step('Start a private three-node JetStream cluster');
   const cluster = await PrivateNatsCluster.start({ size: 3, name: 'C' });
