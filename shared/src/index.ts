@@ -20,3 +20,4 @@ export * from './worker/pull-worker';
 export * from './worker/auto-stream';
 export * from './testing';
 export * from './services/nats-cluster';
+export * from './random';

@@ -72,3 +72,20 @@ describe('parseTask', async () => {
     expect(parseTask<{ email: string }>('{"email":"a@b"}', ['email']).email).toBe('a@b');
   });
 });
+
+describe('random', async () => {
+  const { hashUnit, seededRandom } = await import('../src/index');
+  it('repeats the same sequence for the same seed, and a keyed draw whatever the order', () => {
+    const a = seededRandom(7);
+    const b = seededRandom(7);
+    const xs = Array.from({ length: 5 }, () => a());
+    expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(hashUnit('ORD-0001#2')).toBe(hashUnit('ORD-0001#2'));
+    expect(hashUnit('ORD-0001#2')).not.toBe(hashUnit('ORD-0001#3'));
+    expect(hashUnit('ORD-0001#2', 6)).not.toBe(hashUnit('ORD-0001#2'));
+    const draws = Array.from({ length: 4000 }, (_, i) => hashUnit(`k${i}`));
+    expect(draws.filter((d) => d < 0.5).length / draws.length).toBeGreaterThan(0.45);
+    expect(draws.filter((d) => d < 0.5).length / draws.length).toBeLessThan(0.55);
+  });
+});

@@ -8,7 +8,8 @@ import { waitFor } from '@mq/shared';
 import type { TaskHandler } from './handlers';
 import { NaiveWorker } from './naive-worker';
 import { QueueWorker } from './queue-worker';
-import { mean, quantile, seededRandom } from './random';
+import { seededRandom } from '@mq/shared/random';
+import { mean, quantile } from './random';
 import type { TaskRow } from './schema';
 
 export interface PickupOptions {

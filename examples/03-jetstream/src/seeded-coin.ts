@@ -4,6 +4,7 @@
 // stream whose draws would depend on timing. One coin per service: only the worker that calls
 // that service may aim it (a points worker aiming the email coin would change the email's toss).
 import type { Fault } from '@mq/shared';
+import { hashUnit } from '@mq/shared/random';
 
 export class SeededCoin {
   private key = '';
@@ -12,19 +13,9 @@ export class SeededCoin {
 
   /** A number in [0, 1) fixed by (seed, orderId, attempt). */
   unit(orderId: string, attempt: number): number {
-    // FNV-1a over the key, then a murmur3-style finaliser to spread the bits.
-    let h = 0x811c9dc5 ^ this.seed;
-    for (const ch of `${orderId}#${attempt}`) {
-      h ^= ch.charCodeAt(0);
-      h = Math.imul(h, 0x01000193);
-    }
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return (h >>> 0) / 2 ** 32;
+    return hashUnit(`${orderId}#${attempt}`, this.seed);
   }
+
 
   /** Point the coin at the attempt about to call the service (the worker does this). */
   aim(orderId: string, attempt: number): void {

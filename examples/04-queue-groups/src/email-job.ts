@@ -3,6 +3,7 @@
 // as a Processed record only once PullWorker has settled it (an "ack" is reported after the server
 // confirmed it). Used by the worker process and by the in-process workers alike.
 import { delay, parseTask, type Handler, type Order, type WorkerEvent } from '@mq/shared';
+import { hashUnit } from '@mq/shared/random';
 import type { Outcome } from './worker-line';
 
 export interface Processed {
@@ -43,18 +44,7 @@ export interface EmailJobOptions {
  * but is reproducible, so the same run fails the same deliveries wherever they land.
  */
 export function failDraw(orderId: string, deliveryCount: number): number {
-  let h = 0x811c9dc5; // FNV-1a
-  for (const ch of `${orderId}#${deliveryCount}`) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  // murmur3's finaliser: FNV alone barely changes when only the last character (the delivery) does.
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 2 ** 32;
+  return hashUnit(`${orderId}#${deliveryCount}`);
 }
 
 export function emailJob(opts: EmailJobOptions): { handler: Handler; onEvent: (e: WorkerEvent) => void } {

@@ -5,7 +5,8 @@
 import { connectNats, createOutput, deleteStreamIfExists, ms, parseFlags, resolveNats, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
 import { DEFAULT_BODY_LIMIT } from './api';
 import { httpNarrator } from './narrate';
-import { describeEvent, ensureGroup, seededRandom, startProcessor, type ProcessorEvent } from './processor';
+import { seededRandom } from '@mq/shared/random';
+import { describeEvent, ensureGroup, startProcessor, type ProcessorEvent } from './processor';
 import { startService } from './service';
 
 const USAGE = `usage: pnpm --filter 09-http-api demo [-- --real-timings]

@@ -117,15 +117,3 @@ export function describeEvent(e: ProcessorEvent, maxDeliver: number): string {
   if (e.outcome === 'ack-error') return `${what}: processed, but the ack was not confirmed (${e.reason}); JetStream will redeliver it`;
   return `${what}: ${e.reason ?? 'gave up'} -> term`;
 }
-
-/** A small seeded PRNG (mulberry32) so a demo's "random" failures are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { freePort, startProcess, stopProcess, type StartedProcess } from './process';
+import { ManagedProcess } from './managed-process';
+import { freePort } from './process';
 
 export interface PrivateDatabase {
   readonly url: string;
@@ -54,9 +55,11 @@ export function postgresBinDir(): string | undefined {
  * A private PostgreSQL cluster (initdb + postgres) on a free port with trust auth.
  * PostgreSQL refuses to run as root, so as root we run it as the `postgres` user.
  */
-export class PrivatePostgresCluster {
-  private proc?: StartedProcess;
-  private constructor(readonly port: number, readonly dir: string, private readonly bin: string, private readonly runAs?: { uid: number; gid: number }) {}
+export class PrivatePostgresCluster extends ManagedProcess {
+  private constructor(port: number, readonly dir: string, private readonly bin: string, private readonly runAs?: { uid: number; gid: number }) {
+    super(port, dir);
+    this.gracefulSignal = 'SIGINT'; // "fast" shutdown: committed data survives
+  }
 
   static async start(): Promise<PrivatePostgresCluster> {
     const bin = postgresBinDir();
@@ -76,25 +79,16 @@ export class PrivatePostgresCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  private async launch(): Promise<void> {
+  /** A fast shutdown first: SIGKILLing the postmaster would leave its backends to notice on their own. */
+  override async dispose(): Promise<void> {
+    await this.stop();
+    await super.dispose();
+  }
+
+  protected command() {
     const args = ['-D', path.join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'];
     // spawn's uid/gid (not runuser) so our signals reach postgres itself.
-    this.proc = await startProcess(`${this.bin}/postgres`, args, /ready to accept connections/, 20_000, this.runAs ?? {});
-  }
-
-  /** Fast shutdown (SIGINT): committed data survives. */
-  async stop(): Promise<void> {
-    await stopProcess(this.proc, 'SIGINT');
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.launch();
-  }
-
-  async dispose(): Promise<void> {
-    await this.stop();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    return { binary: `${this.bin}/postgres`, args, ready: /ready to accept connections/, timeoutMs: 20_000, spawn: this.runAs ?? {} };
   }
 }
 

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { findBinary, freePort, startProcess, stopProcess, type StartedProcess } from './process';
-import type { PrivateServer } from './nats-server';
+import { ManagedProcess } from './managed-process';
+import { findBinary, freePort } from './process';
 
 export interface PrivateRedisOptions {
   port?: number;
@@ -17,14 +17,15 @@ export function redisServerBinary(): string | undefined {
   return process.env.REDIS_SERVER_BIN ?? findBinary('redis-server', ['/usr/bin', '/usr/local/bin']);
 }
 
-export class PrivateRedisServer implements PrivateServer {
-  private proc?: StartedProcess;
+export class PrivateRedisServer extends ManagedProcess {
   private constructor(
-    readonly port: number,
+    port: number,
     readonly dir: string,
     private readonly binary: string,
     private readonly opts: PrivateRedisOptions,
-  ) {}
+  ) {
+    super(port, dir);
+  }
 
   static async start(opts: PrivateRedisOptions = {}): Promise<PrivateRedisServer> {
     const binary = redisServerBinary();
@@ -39,33 +40,11 @@ export class PrivateRedisServer implements PrivateServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  get running(): boolean {
-    return !!this.proc && this.proc.child.exitCode === null && this.proc.child.signalCode === null;
-  }
-
-  private async launch(): Promise<void> {
+  /** Graceful stop is SIGTERM: redis writes its AOF (if enabled) and exits. */
+  protected command() {
     const args = ['--bind', '127.0.0.1', '--port', String(this.port), '--dir', this.dir, '--save', '', '--daemonize', 'no'];
     args.push('--appendonly', this.opts.appendonly ? 'yes' : 'no');
     if (this.opts.appendonly) args.push('--appendfsync', this.opts.appendfsync ?? 'everysec');
-    this.proc = await startProcess(this.binary, args, /Ready to accept connections/);
-  }
-
-  /** Graceful: SIGTERM makes redis write its AOF (if enabled) and exit. */
-  async stop(): Promise<void> {
-    await stopProcess(this.proc, 'SIGTERM');
-  }
-
-  async kill(): Promise<void> {
-    await stopProcess(this.proc, 'SIGKILL');
-  }
-
-  async restart(): Promise<void> {
-    if (this.running) await this.stop();
-    await this.launch();
-  }
-
-  async dispose(): Promise<void> {
-    await this.kill();
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    return { binary: this.binary, args, ready: /Ready to accept connections/ };
   }
 }
