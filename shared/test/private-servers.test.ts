@@ -52,17 +52,23 @@ describe('private redis-server', () => {
 describe('private postgres database', () => {
   it('creates a fresh database on the reachable cluster and drops it', async () => {
     const cluster = await resolveService('postgres');
-    const db = await createPrivateDatabase(cluster.url);
-    const pool = pgPool(db.url);
-    const { rows } = await pool.query('SELECT current_database() AS name');
-    expect(rows[0].name).toBe(db.name);
-    await pool.end();
-    await db.dispose();
-    const admin = pgPool(cluster.url);
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.name]);
-    expect(exists.rowCount).toBe(0);
-    await admin.end();
-    await cluster.close();
+    try {
+      const db = await createPrivateDatabase(cluster.url);
+      const pool = pgPool(db.url);
+      try {
+        const { rows } = await pool.query('SELECT current_database() AS name');
+        expect(rows[0].name).toBe(db.name);
+      } finally {
+        await pool.end();
+        await db.dispose();
+      }
+      const admin = pgPool(cluster.url);
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [db.name]);
+      await admin.end();
+      expect(exists.rowCount).toBe(0);
+    } finally {
+      await cluster.close();
+    }
   });
 });
 
