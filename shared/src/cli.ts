@@ -8,8 +8,9 @@ export class UsageError extends Error {}
 
 /** Parse argv; throws UsageError with the usage text on unknown or malformed flags. */
 export function parseFlags<O extends Options>(usage: string, options: O, argv: string[] = process.argv.slice(2)) {
-  // pnpm passes a literal "--" through when users type `pnpm start -- --flag`; drop it.
-  const args = argv[0] === '--' ? argv.slice(1) : argv;
+  // pnpm passes a literal "--" through when users type `pnpm start -- --flag`, and it lands after
+  // any flags the script itself sets (`tsx src/main.ts --full -- --messages 10`); drop it.
+  const args = argv.filter((a) => a !== '--');
   try {
     const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
     if ((values as { help?: boolean }).help) throw new UsageError(usage);

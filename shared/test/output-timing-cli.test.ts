@@ -40,6 +40,7 @@ describe('cli', () => {
   const usage = 'usage: worker --id N';
   it('parses known flags and ignores the "--" pnpm passes through', () => {
     expect(parseFlags(usage, { id: { type: 'string' } }, ['--', '--id', '3'])).toEqual({ id: '3' });
+    expect(parseFlags(usage, { id: { type: 'string' }, full: { type: 'boolean' } }, ['--full', '--', '--id', '3'])).toEqual({ full: true, id: '3' });
   });
   it('rejects unknown flags with the usage text', () => {
     expect(() => parseFlags(usage, { id: { type: 'string' } }, ['--bogus'])).toThrow(UsageError);

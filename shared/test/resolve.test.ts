@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { connectNats, containerRuntimeAvailable, PrivateNatsServer, resolveService, ServiceUnavailableError, tcpReachable } from '../src/index';
 
 const DEAD = 'nats://127.0.0.1:1';
+const pgOnDefaultPort = await tcpReachable('127.0.0.1', 5432);
 
 describe('resolveService', () => {
   it('uses the env URL when it answers', async () => {
@@ -82,5 +83,40 @@ describe('resolveService error sentence', () => {
     expect(err.message).toBe(
       'No NATS server answers at nats://127.0.0.1:1 (set NATS_URL to use another): start it with `docker compose up -d nats` (or install the Debian package) and try again.',
     );
+  });
+});
+
+describe('resolveService with a server that answers but cannot serve the lessons', () => {
+  it('skips a local nats-server without JetStream and says why', async () => {
+    const { freePort, startProcess, stopProcess, natsServerBinary } = await import('../src/index');
+    const port = await freePort();
+    const plain = await startProcess(natsServerBinary()!, ['-a', '127.0.0.1', '-p', String(port)], /Server is ready/);
+    try {
+      const url = `nats://127.0.0.1:${port}`;
+      const r = await resolveService('nats', { env: {}, defaultUrl: url });
+      try {
+        expect(r.source).toBe('private');
+        expect(r.url).not.toBe(url);
+        expect(r.description).toContain(`${url}: JetStream is not enabled there`);
+      } finally {
+        await r.close();
+      }
+      await expect(resolveService('nats', { env: { NATS_URL: url } })).rejects.toThrow(
+        `NATS at ${url} (from NATS_URL) answers, but JetStream is not enabled there (run nats-server with -js)`,
+      );
+    } finally {
+      await stopProcess(plain);
+    }
+  });
+
+  it.skipIf(!pgOnDefaultPort)('skips a PostgreSQL that refuses the login and builds a private cluster instead', async () => {
+    const url = 'postgres://no_such_role@127.0.0.1:5432/postgres';
+    const r = await resolveService('postgres', { env: {}, defaultUrl: url });
+    try {
+      expect(r.source).toBe('private');
+      expect(r.description).toMatch(/logging in failed \(role "no_such_role" does not exist\)/);
+    } finally {
+      await r.close();
+    }
   });
 });

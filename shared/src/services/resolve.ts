@@ -4,6 +4,8 @@
 //   3. a private throwaway server started from a local binary;
 //   4. a container, where a container runtime answers;
 //   5. otherwise one sentence naming what was tried and how to fix it.
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
 import { DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl } from '../config';
 import { containerRuntimeAvailable, startContainer, type ContainerKind } from './containers';
 import { PrivateNatsServer, natsServerBinary } from './nats-server';
@@ -52,17 +54,25 @@ export async function resolveService(kind: ServiceKind, opts: ResolveOptions = {
     if (!(await tcpReachable(hostname, port))) {
       throw new ServiceUnavailableError(`${label} is not reachable at ${envUrl} (from ${cfg.envVar}): ${fix}, or unset ${cfg.envVar}.`);
     }
+    const problem = await unusable(kind, envUrl);
+    if (problem) throw new ServiceUnavailableError(`${label} at ${redact(envUrl)} (from ${cfg.envVar}) answers, but ${problem}: ${fix}, or point ${cfg.envVar} elsewhere.`);
     return { kind, url: envUrl, source: 'env', description: `${label}: ${redact(envUrl)} (from ${cfg.envVar})`, close: noop };
   }
 
   const localUrl = opts.defaultUrl ?? DEFAULT_URL[kind];
   const local = hostPort(localUrl, kind);
+  // Something may answer on the default port that the lessons cannot use: a nats-server without
+  // JetStream (Debian's packaged service), a PostgreSQL that wants a password. Then fall through.
+  let localProblem: string | undefined = 'nothing answered there';
   if (await tcpReachable(local.hostname, local.port)) {
-    return { kind, url: localUrl, source: 'local', description: `${label}: ${redact(localUrl)} (the local server on the default port)`, close: noop };
+    localProblem = await unusable(kind, localUrl);
+    if (!localProblem) {
+      return { kind, url: localUrl, source: 'local', description: `${label}: ${redact(localUrl)} (the local server on the default port)`, close: noop };
+    }
   }
 
   if (opts.privateBinary !== false) {
-    const started = await startPrivate(kind);
+    const started = await startPrivate(kind, `${redact(localUrl)}: ${localProblem}`);
     if (started) return started;
   }
 
@@ -72,25 +82,55 @@ export async function resolveService(kind: ServiceKind, opts: ResolveOptions = {
   }
 
   // Say what was actually tried, so the sentence never claims a check that did not happen.
-  const tried = [`No ${label} server answers at ${localUrl} (set ${cfg.envVar} to use another)`];
+  const tried = [
+    localProblem === 'nothing answered there'
+      ? `No ${label} server answers at ${localUrl} (set ${cfg.envVar} to use another)`
+      : `The ${label} server at ${localUrl} is not usable, ${localProblem} (set ${cfg.envVar} to use another)`,
+  ];
   if (opts.privateBinary !== false) tried.push('no local binary to start a private one');
   if (opts.containers !== false) tried.push('no container runtime');
   const list = tried.length > 1 ? `${tried.slice(0, -1).join(', ')}, and ${tried[tried.length - 1]}` : tried[0];
   throw new ServiceUnavailableError(`${list}: ${fix}.`);
 }
 
-async function startPrivate(kind: ServiceKind): Promise<ResolvedService | undefined> {
+async function startPrivate(kind: ServiceKind, why: string): Promise<ResolvedService | undefined> {
   if (kind === 'nats' && natsServerBinary()) {
     const s = await PrivateNatsServer.start();
-    return { kind, url: s.url, source: 'private', description: `NATS: ${s.url} (a private nats-server started for this run; nothing answered on ${defaultNatsUrl})`, close: () => s.dispose() };
+    return { kind, url: s.url, source: 'private', description: `NATS: ${s.url} (a private nats-server with JetStream started for this run; ${why})`, close: () => s.dispose() };
   }
   if (kind === 'redis' && redisServerBinary()) {
     const s = await PrivateRedisServer.start();
-    return { kind, url: s.url, source: 'private', description: `Redis: ${s.url} (a private redis-server started for this run)`, close: () => s.dispose() };
+    return { kind, url: s.url, source: 'private', description: `Redis: ${s.url} (a private redis-server started for this run; ${why})`, close: () => s.dispose() };
   }
   if (kind === 'postgres' && postgresBinDir()) {
     const s = await PrivatePostgresCluster.start();
-    return { kind, url: s.url, source: 'private', description: `PostgreSQL: ${s.url} (a private cluster started for this run)`, close: () => s.dispose() };
+    return { kind, url: s.url, source: 'private', description: `PostgreSQL: ${s.url} (a private cluster started for this run; ${why})`, close: () => s.dispose() };
+  }
+  return undefined;
+}
+
+/** Why a server that answers on its port still cannot serve the lessons, or undefined if it can. */
+async function unusable(kind: ServiceKind, url: string): Promise<string | undefined> {
+  if (kind === 'nats') {
+    try {
+      const nc = await connect({ servers: url, maxReconnectAttempts: 0, timeout: 2_000, name: 'mq-lessons-probe' });
+      const js = nc.info?.jetstream === true;
+      await nc.close();
+      return js ? undefined : 'JetStream is not enabled there (run nats-server with -js)';
+    } catch (err) {
+      return `connecting failed (${(err as Error).message})`;
+    }
+  }
+  if (kind === 'postgres') {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
+    try {
+      await client.connect();
+      return undefined;
+    } catch (err) {
+      return `logging in failed (${(err as Error).message})`;
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
   return undefined;
 }
