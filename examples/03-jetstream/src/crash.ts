@@ -4,8 +4,18 @@
 import { ORDERS, type Nats } from '@mq/shared';
 import type { Delivery, DeliveryLog } from './delivery-log';
 
-export async function takeOneAndDie(nats: Nats, consumer: string, log: DeliveryLog, name = `${consumer} (crashes)`): Promise<Delivery> {
+export interface CrashedDelivery extends Delivery {
+  /**
+   * performance.now() just before the pull request left. The server starts AckWait when it sends
+   * the message, which is after this, so `pulledAtMs + AckWait` is a guaranteed lower bound for
+   * the redelivery (`atMs`, when the message arrived here, can be later than the server's start).
+   */
+  pulledAtMs: number;
+}
+
+export async function takeOneAndDie(nats: Nats, consumer: string, log: DeliveryLog, name = `${consumer} (crashes)`): Promise<CrashedDelivery> {
   const c = await nats.js.consumers.get(ORDERS, consumer);
+  const pulledAtMs = performance.now();
   const msg = await c.next({ expires: 2_000 });
   if (!msg) throw new Error(`${consumer} had nothing to take`);
   const d = log.received(name, msg);
@@ -16,5 +26,5 @@ export async function takeOneAndDie(nats: Nats, consumer: string, log: DeliveryL
   }
   log.settle(d, 'died', 'process died before ack');
   await nats.close();
-  return d;
+  return Object.assign(d, { pulledAtMs });
 }

@@ -68,9 +68,10 @@ describe('03-jetstream: publishing orders', () => {
       expect(r.published).toHaveLength(3);
       expect(r.coreMs).toBeGreaterThanOrEqual(core - 2); // timers may round down by a millisecond
     }
-    // Medians of 5 orders, so one slow tick on a busy machine does not decide the test.
-    expect(median(runs.map((r) => r.publishMs))).toBeLessThan(50);
-    expect(median(runs.map((r) => r.totalMs))).toBeLessThan(core + 50);
+    // What the request pays on top of its core steps is the three publishes (with their PubAcks).
+    // Measured as total - core, so a late story timer (a slow machine) cannot fail the claim; the
+    // median of 5 orders, so one slow tick does not decide it either.
+    expect(median(runs.map((r) => r.totalMs - r.coreMs))).toBeLessThan(50);
     // Nothing of email (200), points (80) or push (60) was called inside the request.
     expect(shop.email.calls).toHaveLength(0);
     expect(shop.points.calls).toHaveLength(0);

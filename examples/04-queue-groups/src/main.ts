@@ -1,7 +1,7 @@
 // The chapter, narrated: why one worker cannot keep up, three workers sharing one durable
 // consumer, how throughput scales, what happens when one of them is killed, and the seed's
 // mistake (a durable name per worker). Runs in well under 15 s with the scaled timings.
-import { connectNats, createOutput, deleteStreamIfExists, parseFlags, resolveNats, runMain, STORY, timings, type TimelineEvent } from '@mq/shared';
+import { connectNats, createOutput, deleteStreamIfExists, parseFlags, realTimingsRequested, resolveNats, runMain, STORY, timings, type TimelineEvent } from '@mq/shared';
 import { backlog, drainSeconds, SALE, workersNeeded } from './backlog';
 import { crashDrill } from './scene-crash';
 import { shareOrders } from './scene-share';
@@ -14,11 +14,12 @@ const DEMO_STREAMS = ['QG_SHARE', 'QG_SPEED_1', 'QG_SPEED_3', 'QG_CRASH', 'QG_WO
 
 const USAGE = `Usage: pnpm --filter 04-queue-groups start [-- --real-timings]
 
-  --real-timings   the story's values: 2 ms per email (500 msg/s per worker), AckWait 30 s`;
+  --real-timings   the story's values: 2 ms per email (500 msg/s per worker), AckWait 30 s
+                   (MQ_REAL_TIMINGS=1 in the environment does the same)`;
 
 runMain(async () => {
   const flags = withUsage(USAGE, () => parseFlags(USAGE, { 'real-timings': { type: 'boolean' } }));
-  const t = timings(flags['real-timings'] ?? false);
+  const t = timings(flags['real-timings'] === true || realTimingsRequested()); // the flag or MQ_REAL_TIMINGS=1
   const out = createOutput();
   const started = Date.now();
   const pending: Promise<unknown>[] = [];

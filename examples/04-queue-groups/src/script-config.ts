@@ -1,6 +1,6 @@
 // The command lines of the two workshop scripts (src/worker.ts, src/publish.ts): flags, defaults,
 // checks and usage text, apart from the scripts so the tests can check them without a process.
-import { intFlag, parseFlags, rateValue, STORY, STORY_LATENCY_MS, timings, UsageError, validateConsumerName } from '@mq/shared';
+import { intFlag, parseFlags, rateValue, realTimingsRequested, STORY, STORY_LATENCY_MS, timings, UsageError, validateConsumerName } from '@mq/shared';
 import { withUsage } from './usage';
 
 export const WORKER_USAGE = `Usage: pnpm --filter 04-queue-groups worker -- [options]
@@ -18,7 +18,8 @@ export const WORKER_USAGE = `Usage: pnpm --filter 04-queue-groups worker -- [opt
   --url URL           NATS server (default: $NATS_URL, else nats://127.0.0.1:4222; never a private one)
   --real-timings      the story's AckWait and nak delay
 
-Environment: FAIL_RATE=0..1 share of deliveries whose email fails (nak with delay, retried, printed).
+Environment: FAIL_RATE=0..1 share of deliveries whose email fails (nak with delay, retried, printed);
+             MQ_REAL_TIMINGS=1 does what --real-timings does.
 Stop with Ctrl-C: the worker finishes the message in hand, then leaves.`;
 
 export function workerConfig(argv: string[], env: NodeJS.ProcessEnv = process.env) {
@@ -43,7 +44,8 @@ function workerFlags(argv: string[], env: NodeJS.ProcessEnv) {
     },
     argv,
   );
-  const t = timings(f['real-timings'] ?? false);
+  // The flag, or MQ_REAL_TIMINGS=1 in this worker's environment (as every lesson honours it).
+  const t = timings(f['real-timings'] === true || realTimingsRequested([], env));
   const subject = f.subject ?? 'order.created';
   if (!/^[^\s*>]+$/.test(subject)) throw new UsageError(`--subject must be a concrete subject such as order.created, got "${subject}"`);
   return {

@@ -72,9 +72,28 @@ export function spawnScript(script: Script, args: string[], opts: SpawnOptions =
   return { child, pid: child.pid!, lines, stdout: () => out, stderr: () => err, ready, exited };
 }
 
-/** Run a script to completion and collect its output. */
-export async function runScript(script: Script, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Run a script to completion and collect its output. A child still running after `timeoutMs`
+ * (default 30 s) is SIGKILLed and the call rejects with what it printed, so a hung script can
+ * never outlive the test (or the demo) that started it.
+ */
+export async function runScript(
+  script: Script,
+  args: string[],
+  opts: SpawnOptions & { timeoutMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const p = spawnScript(script, args, opts);
-  const { code } = await p.exited;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    p.child.kill('SIGKILL');
+  }, timeoutMs);
+  try {
+    const { code } = await p.exited;
+    if (timedOut) throw new Error(`${script} ${args.join(' ')} did not finish within ${timeoutMs} ms and was killed (SIGKILL); it printed:\n${p.stdout()}${p.stderr()}`);
+    return { code, stdout: p.stdout(), stderr: p.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -12,7 +12,7 @@ import { workshopNats } from '../src/workshop-nats';
 
 describe('bad flags, on a real process', () => {
   it('print usage and exit 2', async () => {
-    const worker = await runScript('worker', ['--bogus']);
+    const worker = await runScript('worker', ['--bogus'], { timeoutMs: 15_000 }); // killed if it hangs
     expect(worker.code).toBe(2);
     expect(worker.stderr).toContain("Unknown option '--bogus'");
     expect(worker.stderr).toContain('Usage: pnpm --filter 04-queue-groups worker');
@@ -24,6 +24,7 @@ describe('the worker and publisher flags', () => {
   it('default to the seed workshop: group order-processor, ORDERS, order.created, batch 1', () => {
     expect(workerConfig([], {})).toMatchObject({ group: 'order-processor', id: '1', stream: 'ORDERS', subject: 'order.created', batch: 1, failRate: 0, ackWaitMs: 1_000, nakDelayMs: 500 });
     expect(workerConfig(['--', '--group', 'order-processor', '--id', '2', '--real-timings'], { FAIL_RATE: '0.5' })).toMatchObject({ id: '2', failRate: 0.5, ackWaitMs: 30_000, nakDelayMs: 30_000 });
+    expect(workerConfig([], { MQ_REAL_TIMINGS: '1' })).toMatchObject({ ackWaitMs: 30_000, nakDelayMs: 30_000 }); // the env var alone
     expect(publishConfig(['--count', '3'])).toMatchObject({ count: 3, from: 1, stream: 'ORDERS', subject: 'order.created' });
   });
 

@@ -27,7 +27,7 @@ describe('two worker processes and the publisher', () => {
       workers.push(spawnScript('worker', args, { env: { FAIL_RATE: '0.5' } }));
     }
     await withTimeout(Promise.all(workers.map((w) => w.ready)), 20_000, 'two worker processes getting ready');
-    publishOut = await runScript('publish', ['--url', fx.url, '--count', '10']);
+    publishOut = await runScript('publish', ['--url', fx.url, '--count', '10'], { timeoutMs: 15_000 }); // killed if it hangs
     const acked = () => new Set(workers.flatMap((w) => w.lines.filter((l) => l.outcome === 'ack').map((l) => l.orderId)));
     await waitFor(() => acked().size === ORDERS.length, { timeoutMs: 20_000, what: 'all 10 orders acked by the workers' });
     for (const w of workers) w.child.kill('SIGTERM');
@@ -43,7 +43,8 @@ describe('two worker processes and the publisher', () => {
   it('acked every order exactly once, and both workers took part', () => {
     const acks = lines.filter((l) => l.outcome === 'ack').map((l) => l.orderId).sort();
     expect(acks).toEqual(ORDERS);
-    for (const w of workers) expect(w.lines.length, 'lines of one worker').toBeGreaterThan(0);
+    // Took part = acked at least one order (a worker whose every delivery failed would only nak).
+    workers.forEach((w, i) => expect(w.lines.filter((l) => l.outcome === 'ack').length, `acks of worker ${i + 1}`).toBeGreaterThanOrEqual(1));
   });
 
   it('nak-ed each failed email, retried it with the next delivery count after the delay, until it succeeded', () => {

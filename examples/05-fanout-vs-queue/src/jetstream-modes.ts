@@ -79,8 +79,8 @@ export async function startJetStreamModes(opts: ModesOptions): Promise<JetStream
       const messages = Array.from({ length: count }, (_, i) => base + i + 1);
       base += count;
       current = emptyDistribution([...FANOUT, ...MEMBERS], messages);
-      // Both members must have a pull request waiting before the burst, so the first two
-      // messages already go to different members.
+      // Both members must have a pull request waiting before the burst, so neither can be left
+      // out of it (typically messages 1 and 2 go to different members, but that is not promised).
       await waitFor(async () => (await jsm.consumers.info(opts.stream, QUEUE_DURABLE)).num_waiting >= MEMBERS.length, {
         timeoutMs: 5_000,
         what: 'both queue members to be waiting for messages',

@@ -1,7 +1,7 @@
 // JetStream, limits retention: independent durables fan out (each gets every message), one shared
 // durable is a queue (each message to exactly one member). With 4 messages each member gets at
 // least one (both are waiting when the burst starts); with 100, each gets at least 20 %.
-import { privateNats, type NatsFixture } from '@mq/shared';
+import { privateNats, waitFor, type NatsFixture } from '@mq/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counts, groupShare } from '../src/distribution';
 import { FANOUT, MEMBERS, startJetStreamModes, type JetStreamModes } from '../src/jetstream-modes';
@@ -18,6 +18,21 @@ afterAll(async () => {
   await f?.dispose();
 });
 
+const DURABLES = [...FANOUT, 'queue-workers'];
+
+/**
+ * round() returns once every handler has its messages, but each ack leaves after its handler
+ * returns, on the receiver's own connection: wait until the server has every durable's acks.
+ */
+const allAcked = (upTo: number) =>
+  waitFor(
+    async () => {
+      const infos = await Promise.all(DURABLES.map((name) => f.nats.jsm.consumers.info('F_MODES', name)));
+      return infos.every((ci) => ci.num_ack_pending === 0 && ci.ack_floor.stream_seq === upTo) ? infos : undefined;
+    },
+    { timeoutMs: 5_000, what: `every durable to have acked up to stream sequence ${upTo}` },
+  );
+
 describe('05-fanout-vs-queue: JetStream durables', () => {
   it('4 messages: fanout-A 4, fanout-B 4, the queue members 4 together, no overlap, each at least 1', async () => {
     const d = await modes!.round(4);
@@ -28,7 +43,9 @@ describe('05-fanout-vs-queue: JetStream durables', () => {
     expect(q.overlap).toEqual([]);
     expect(q.missing).toEqual([]);
     for (const m of MEMBERS) expect(q.perMember[m]).toBeGreaterThanOrEqual(1);
-    // Limits retention: acking does not delete; the stream keeps all 4 for any future consumer.
+    // Limits retention: acking does not delete; once all three durables have acked all 4, the
+    // stream still keeps them for any future consumer.
+    await allAcked(4);
     expect((await f.nats.jsm.streams.info('F_MODES')).state.messages).toBe(4);
   });
 
@@ -40,10 +57,13 @@ describe('05-fanout-vs-queue: JetStream durables', () => {
     const q = groupShare(d, [...MEMBERS]);
     expect(q).toMatchObject({ total: 100, overlap: [], missing: [] });
     for (const m of MEMBERS) expect(q.perMember[m]).toBeGreaterThanOrEqual(20);
-    // Each durable keeps its own position in the stream: all at the end, nothing owed.
-    for (const name of [...FANOUT, 'queue-workers']) {
-      const ci = await f.nats.jsm.consumers.info('F_MODES', name);
-      expect([name, ci.delivered.stream_seq, ci.num_pending, ci.num_ack_pending]).toEqual([name, 104, 0, 0]);
+    // Each durable keeps its own position in the stream: all at the end, nothing owed (once the
+    // acks in flight have arrived), and nothing delivered twice.
+    const infos = await allAcked(104);
+    for (const ci of infos) {
+      // consumer_seq counts deliveries: 104 deliveries of 104 messages = none sent twice.
+      expect([ci.name, ci.delivered.stream_seq, ci.delivered.consumer_seq, ci.num_pending]).toEqual([ci.name, 104, 104, 0]);
     }
+    expect((await f.nats.jsm.streams.info('F_MODES')).state.messages).toBe(104);
   });
 });
