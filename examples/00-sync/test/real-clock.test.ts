@@ -31,7 +31,9 @@ describe('on the real clock', () => {
     // The demo's run: 10 story seconds in 1 real second. A stall of the whole process (other tests on
     // the 2 cores) stretches the orders in flight at that moment, and handlers then finish out of step;
     // the lower bound leaves room for that.
-    const r = await runLoad({ handlers: 10, durationMs: 10_000, timeScale: 10, arrivalPerS: 500 });
+    // Backlog sampled once per story second: 500 arrive and at most ~30 can start in any one second
+    // (10 handlers, each order >= 490 ms, even catching up after a stall), so it grows by > 400 each time.
+    const r = await runLoad({ handlers: 10, durationMs: 10_000, timeScale: 10, arrivalPerS: 500, sampleEveryMs: 1000 });
     expect(r.meanLatencyMs).toBeGreaterThanOrEqual(490 - 10 * EARLY_MS);
     const ratio = r.achievedPerS / maxThroughputPerS(10, r.meanLatencyMs);
     expect(ratio).toBeGreaterThan(0.75);
@@ -39,6 +41,7 @@ describe('on the real clock', () => {
     expect(r.achievedPerS).toBeLessThan(1.05 * maxThroughputPerS(10, 490)); // never above 20.4/s
     expect(r.completed).toBeLessThanOrEqual(210); // at most 21 orders of >= 470 ms per handler in 10 s
     expect(r.started - r.completed).toBeLessThanOrEqual(10);
+    expect(r.samples.map((s) => s.atMs)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((k) => k * 1000));
     const backlogs = r.samples.map((s) => s.backlog);
     for (let i = 1; i < backlogs.length; i++) expect(backlogs[i] - backlogs[i - 1]).toBeGreaterThan(400); // ~480 per story second
   });

@@ -2,20 +2,38 @@
 // ~ the whole interval) where LISTEN/NOTIFY wakes a worker in milliseconds; and idle pollers keep
 // querying an empty table, which PostgreSQL's own scan counter confirms query for query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pgPool, privateDatabase, STORY, type ResolvedService } from '@mq/shared';
+import { privateDatabase, STORY, waitFor, type ResolvedService } from '@mq/shared';
+import pg from 'pg';
 import { measureIdle, pollsPerDay } from '../src/idle';
 import { measurePickup } from '../src/pickup';
 import { createSchema } from '../src/schema';
 
 // Fresh databases: polling and LISTEN side by side for the pickups, and one more for the idle
 // test, so no connection's late statistics from one experiment can land in another's counters.
+// That includes the connection that created the schema: a backend publishes its table counters
+// while it exits, and only then leaves pg_stat_activity (PostgreSQL runs the stats flush before
+// it clears the backend's status entry). So wait until it has left before any test takes its
+// `before` snapshot; otherwise its late figures could land inside a measurement.
 const dbs: ResolvedService[] = [];
 async function freshDb(prefix: string): Promise<ResolvedService> {
   const d = await privateDatabase(prefix);
   dbs.push(d);
-  const p = pgPool(d.url, { max: 1 });
-  await createSchema(p);
-  await p.end();
+  const c = new pg.Client({ connectionString: d.url });
+  await c.connect();
+  const pid = (await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  await createSchema(c);
+  await c.end();
+  const admin = new pg.Client({ connectionString: d.url });
+  await admin.connect();
+  try {
+    await waitFor(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      what: `the schema connection (pid ${pid}) to exit and publish its statistics`,
+    });
+  } finally {
+    await admin.end();
+  }
   return d;
 }
 let pollDb: ResolvedService;
@@ -78,8 +96,9 @@ describe('wasted queries on an idle queue', () => {
     expect(r.poll.emptyPolls).toBe(total);
     // One query per worker per cycle; a cycle is the interval plus the query and timer slack.
     expect(r.poll.cycleMs).toBeGreaterThanOrEqual(interval);
-    expect(r.poll.cycleMs).toBeLessThan(2 * interval);
-    expect(total).toBeGreaterThanOrEqual(workers * Math.floor(r.elapsedMs / (2 * interval)));
+    // (+100 ms: 20 connections and their timers share a loaded 2-core machine.)
+    expect(r.poll.cycleMs).toBeLessThan(interval + 100);
+    expect(total).toBeGreaterThanOrEqual(workers * Math.floor(r.elapsedMs / (interval + 100)));
 
     // The story: 10 workers at 1 s. With the measured per-poll overhead that is just under 864,000.
     const overhead = r.poll.cycleMs - interval;

@@ -87,29 +87,38 @@ export async function pending(redis: Redis, ref: StreamRef, minIdleMs = 0, count
 export interface Recovered extends StreamEntry {
   /** Who held it before (from XPENDING just before the claim). */
   from: string;
-  /** Delivery count after this claim (XAUTOCLAIM increments it). */
+  /** Delivery count after this claim, as Redis reports it (XAUTOCLAIM increments it). */
   deliveries: number;
+  /** How long it had been idle, from XPENDING just before the claim. */
   idleMs: number;
+}
+
+/** XPENDING for one entry: its owner, idle time and delivery count, or undefined if not pending. */
+export async function pendingEntry(redis: Redis, ref: StreamRef, entryId: string): Promise<PendingEntry | undefined> {
+  const rows = (await redis.xpending(ref.stream, ref.group, entryId, entryId, 1)) as [string, string, number, number][];
+  const r = rows[0];
+  return r && { entryId: r[0], consumer: r[1], idleMs: Number(r[2]), deliveries: Number(r[3]) };
 }
 
 /**
  * Take over entries pending longer than minIdleMs (XAUTOCLAIM from 0-0, following the cursor).
- * XPENDING first, only to report whose entries they were.
+ * XPENDING before, to report whose entries they were, and after, for Redis's own delivery count.
  */
 export async function recoverStale(redis: Redis, ref: StreamRef, consumer: string, minIdleMs: number, count = 10): Promise<Recovered[]> {
   const before = new Map((await pending(redis, ref, minIdleMs, count)).map((p) => [p.entryId, p]));
   if (before.size === 0) return [];
-  const out: Recovered[] = [];
+  const claimed: StreamEntry[] = [];
   let cursor = '0-0';
   do {
     const reply = (await redis.xautoclaim(ref.stream, ref.group, consumer, minIdleMs, cursor, 'COUNT', count)) as [string, RawEntry[], string[]?];
     cursor = reply[0];
-    for (const e of toEntries(reply[1].filter((x) => x !== null))) {
-      const p = before.get(e.entryId);
-      out.push({ ...e, from: p?.consumer ?? '?', idleMs: p?.idleMs ?? minIdleMs, deliveries: (p?.deliveries ?? 0) + 1 });
-    }
-  } while (cursor !== '0-0' && out.length < count);
-  return out;
+    claimed.push(...toEntries(reply[1].filter((x) => x !== null)));
+  } while (cursor !== '0-0' && claimed.length < count);
+  const after = await Promise.all(claimed.map((e) => pendingEntry(redis, ref, e.entryId)));
+  return claimed.map((e, i) => {
+    const p = before.get(e.entryId);
+    return { ...e, from: p?.consumer ?? '?', idleMs: p?.idleMs ?? minIdleMs, deliveries: after[i]?.deliveries ?? NaN };
+  });
 }
 
 export type StreamEvent =

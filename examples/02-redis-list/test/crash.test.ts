@@ -9,10 +9,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ListWorker, pushTasks, queuedIds } from '../src/list-queue';
 import { spawnCrashyWorker } from '../src/spawn-worker';
 import { DoneLedger, makeTasks } from '../src/task';
+import { cleanupAfterEach } from './cleanup';
 
 let server: PrivateRedisServer;
 let redis: Redis;
 let workerConn: Redis;
+const cleanup = cleanupAfterEach();
 
 beforeAll(async () => {
   server = await PrivateRedisServer.start();
@@ -31,6 +33,7 @@ it('a worker SIGKILLed after BRPOP loses its task for good', async () => {
   await pushTasks(redis, key, makeTasks(20));
 
   const child = await spawnCrashyWorker({ url: server.url, mode: 'list', key, ledger: ledger.prefix });
+  cleanup(() => child.kill());
   expect(child.taskId).toBe('email:ORD-0001'); // BRPOP takes the oldest
   expect(await child.kill()).toBe('SIGKILL');
 
@@ -41,6 +44,7 @@ it('a worker SIGKILLed after BRPOP loses its task for good', async () => {
 
   // A healthy worker drains the rest; the lost task never comes back.
   const worker = new ListWorker({ conn: workerConn, key, name: 'healthy', blockSec: 0.1, handler: (t) => ledger.record(t, 'healthy') }).start();
+  cleanup(() => worker.stop());
   await waitFor(async () => (await ledger.size()) === 19 && (await redis.llen(key)) === 0, { timeoutMs: 5_000, what: 'the 19 remaining tasks done' });
   await worker.stop();
   const counts = await ledger.counts();

@@ -11,10 +11,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { processingIds, pushReliable, Reaper, reliableKeys, ReliableWorker, type ReliableEvent } from '../src/reliable-queue';
 import { spawnCrashyWorker } from '../src/spawn-worker';
 import { DoneLedger, makeTasks } from '../src/task';
+import { cleanupAfterEach } from './cleanup';
 
 let server: PrivateRedisServer;
 let redis: Redis;
 const conns: Redis[] = [];
+const cleanup = cleanupAfterEach();
 const conn = () => {
   const c = connectRedis(server.url);
   conns.push(c);
@@ -36,6 +38,7 @@ it("the reaper returns a SIGKILLed worker's task and another worker processes it
   await pushReliable(redis, keys, makeTasks(20));
 
   const child = await spawnCrashyWorker({ url: server.url, mode: 'reliable', key: keys.queue, ledger: ledger.prefix });
+  cleanup(() => child.kill());
   expect(await child.kill()).toBe('SIGKILL');
   // Unlike BRPOP, the task is still in Redis: parked in the processing list.
   expect(await processingIds(redis, keys)).toEqual([child.taskId]);
@@ -44,9 +47,11 @@ it("the reaper returns a SIGKILLed worker's task and another worker processes it
   const visibilityMs = 400;
   const events: ReliableEvent[] = [];
   const reaper = new Reaper(conn(), keys, visibilityMs, 50, (e) => events.push(e)).start();
+  cleanup(() => reaper.stop());
   const workers = ['w1', 'w2'].map((name) =>
     new ReliableWorker({ conn: conn(), keys, name, blockSec: 0.1, onEvent: (e) => events.push(e), handler: (t) => ledger.record(t, name) }).start(),
   );
+  workers.forEach((w) => cleanup(() => w.stop()));
   await waitFor(async () => (await ledger.size()) === 20, { timeoutMs: 8_000, what: 'all 20 tasks done' });
   await Promise.all([...workers.map((w) => w.stop()), reaper.stop()]);
 
@@ -66,6 +71,7 @@ it('a worker slower than the visibility timeout: the task is done twice, and the
   await pushReliable(redis, keys, makeTasks(1));
   const events: ReliableEvent[] = [];
   const reaper = new Reaper(conn(), keys, 150, 30, (e) => events.push(e)).start();
+  cleanup(() => reaper.stop());
   const slow = new ReliableWorker({
     conn: conn(),
     keys,
@@ -77,8 +83,10 @@ it('a worker slower than the visibility timeout: the task is done twice, and the
       await ledger.record(t, 'slow');
     },
   }).start();
+  cleanup(() => slow.stop());
   await waitFor(() => events.some((e) => e.type === 'took' && e.worker === 'slow'), { timeoutMs: 3_000, what: 'slow worker took the task' });
   const fast = new ReliableWorker({ conn: conn(), keys, name: 'fast', blockSec: 0.1, onEvent: (e) => events.push(e), handler: (t) => ledger.record(t, 'fast') }).start();
+  cleanup(() => fast.stop());
   await waitFor(() => events.some((e) => e.type === 'late-ack'), { timeoutMs: 5_000, what: "the slow worker's late ack" });
   await Promise.all([slow.stop(), fast.stop(), reaper.stop()]);
 

@@ -8,8 +8,9 @@ import { waitFor } from '@mq/shared/wait';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnCrashyWorker } from '../src/spawn-worker';
-import { addTasks, ensureGroup, pending, StreamWorker, type StreamEvent } from '../src/stream-queue';
+import { addTasks, ensureGroup, pending, pendingEntry, StreamWorker, type PendingEntry, type StreamEvent } from '../src/stream-queue';
 import { DoneLedger, makeTasks } from '../src/task';
+import { cleanupAfterEach } from './cleanup';
 
 let server: PrivateRedisServer;
 let redis: Redis;
@@ -19,6 +20,8 @@ const conn = () => {
   conns.push(c);
   return c;
 };
+
+const cleanup = cleanupAfterEach();
 
 beforeAll(async () => {
   server = await PrivateRedisServer.start();
@@ -37,18 +40,40 @@ it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed
   const entryIds = await addTasks(redis, ref, makeTasks(20));
 
   const child = await spawnCrashyWorker({ url: server.url, mode: 'stream', key: ref.stream, group: ref.group, name: 'crashy', ledger: ledger.prefix });
+  cleanup(() => child.kill());
   expect(child.taskId).toBe('email:ORD-0001');
+  const killedAt = performance.now();
   expect(await child.kill()).toBe('SIGKILL');
   // The group remembers: delivered to "crashy" once, never acknowledged.
   const held = await pending(redis, ref);
   expect(held).toHaveLength(1);
   expect(held[0]).toMatchObject({ entryId: entryIds[0], consumer: 'crashy', deliveries: 1 });
+  // Redis's idle clock for the entry started at its delivery, which came before the kill: at most
+  // this long before it (XPENDING ran after the kill, and reports whole milliseconds).
+  const deliveredBeforeKillMs = held[0].idleMs + 1;
 
   const minIdleMs = 400;
-  const events: StreamEvent[] = [];
-  const workers = ['w1', 'w2'].map((name) =>
-    new StreamWorker({ conn: conn(), ref, name, minIdleMs, blockMs: 100, onEvent: (e) => events.push(e), handler: (t) => ledger.record(t, name) }).start(),
-  );
+  // The premise: when the healthy workers start, the entry is not yet idle long enough to take.
+  expect(deliveredBeforeKillMs).toBeLessThan(minIdleMs);
+  const events: (StreamEvent & { atMs: number })[] = [];
+  let inRedisBeforeAck: PendingEntry | undefined;
+  const workers = ['w1', 'w2'].map((name) => {
+    const w = new StreamWorker({
+      conn: conn(),
+      ref,
+      name,
+      minIdleMs,
+      blockMs: 100,
+      onEvent: (e) => events.push({ ...e, atMs: performance.now() }),
+      handler: async (t) => {
+        // Between XAUTOCLAIM and XACK: ask Redis itself who holds the entry and how often it was delivered.
+        if (t.id === child.taskId) inRedisBeforeAck = await pendingEntry(redis, ref, entryIds[0]);
+        await ledger.record(t, name);
+      },
+    }).start();
+    cleanup(() => w.stop());
+    return w;
+  });
   await waitFor(async () => (await ledger.size()) === 20, { timeoutMs: 8_000, what: 'all 20 tasks done' });
   await Promise.all(workers.map((w) => w.stop()));
 
@@ -57,9 +82,16 @@ it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   const recovered = events.filter((e) => e.type === 'recovered');
   expect(recovered).toHaveLength(1);
-  expect(recovered[0]).toMatchObject({ id: child.taskId, from: 'crashy', deliveries: 2 });
-  expect((recovered[0] as { idleMs: number }).idleMs).toBeGreaterThanOrEqual(minIdleMs);
-  expect(['w1', 'w2']).toContain(await ledger.by(child.taskId));
+  const by = await ledger.by(child.taskId);
+  expect(['w1', 'w2']).toContain(by);
+  expect(recovered[0]).toMatchObject({ id: child.taskId, from: 'crashy', worker: by, deliveries: 2 });
+  // Redis's own record, read after the claim and before the ack: the new owner, delivery #2.
+  expect(inRedisBeforeAck).toMatchObject({ entryId: entryIds[0], consumer: by, deliveries: 2 });
+  // Not taken over until it had been idle minIdleMs since delivery, checked on the test's own
+  // clock: recovery >= delivery + 400 ms, and delivery >= kill - deliveredBeforeKillMs. (A claim
+  // ignoring the idle threshold would come at the workers' first round, a few ms after the kill.)
+  // (-2: Redis counts whole milliseconds on its own clock.)
+  expect(recovered[0].atMs - killedAt).toBeGreaterThanOrEqual(minIdleMs - deliveredBeforeKillMs - 2);
   expect(await pending(redis, ref)).toEqual([]);
   expect(events.filter((e) => e.type === 'acked')).toHaveLength(20);
 });
