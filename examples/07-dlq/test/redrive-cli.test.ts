@@ -12,7 +12,8 @@ import { REDRIVEN_FROM } from '../src/dlq-redrive';
 import { setupTopology } from '../src/topology';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.resolve(pkg, '../../node_modules/.bin/tsx');
+/** A child that hangs is SIGKILLed after this long, so it cannot outlive the test. */
+const CHILD_TIMEOUT_MS = 20_000;
 
 let fx: NatsFixture;
 beforeAll(async () => {
@@ -24,10 +25,16 @@ beforeAll(async () => {
 });
 afterAll(() => fx?.dispose());
 
-function run(...args: string[]): Promise<{ code: number; out: string }> {
-  return promisify(execFile)(tsx, ['src/redrive.ts', ...args], { cwd: pkg, env: { ...process.env, NATS_URL: fx.url } }).then(
+function run(...args: string[]): Promise<{ code: number | null; out: string }> {
+  // One node process with the tsx loader (what the `redrive` script runs), not the tsx CLI, which
+  // would run the script in a grandchild that a kill of the CLI leaves behind.
+  const argv = ['--import', 'tsx', 'src/redrive.ts', ...args];
+  return promisify(execFile)(process.execPath, argv, { cwd: pkg, env: { ...process.env, NATS_URL: fx.url }, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' }).then(
     ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
-    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
+    (err: { code: number | null; killed?: boolean; stdout: string; stderr: string }) => ({
+      code: err.code,
+      out: err.stdout + err.stderr + (err.killed ? `\n[killed after ${CHILD_TIMEOUT_MS} ms]` : ''),
+    }),
   );
 }
 

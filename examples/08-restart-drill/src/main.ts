@@ -5,7 +5,7 @@ import { connectNats, createOutput, intFlag, parseFlags, PrivateNatsServer, Priv
 import type { BrokerState } from './broker-state';
 import { ConnectionWatch } from './connection-watch';
 import { prepareDrill, runDrill } from './drill';
-import { OUTAGE_LABEL } from './outage';
+import { OUTAGE_LABEL, type DownProbe } from './outage';
 import { publishersThroughOutage, WITH_MSG_ID, WITHOUT_MSG_ID } from './publisher-outage';
 import { redisDrill } from './redis-drill';
 import { storeFiles } from './store-files';
@@ -67,6 +67,8 @@ async function main(): Promise<void> {
       out.say(`NATS restarts on the same store; the Redis list next to it gets the same treatment with ${count} tasks.`);
       const [r, rd] = await Promise.all([runDrill(server, nats, watch, { mode, outageMs }), redisDrill(redis, { count, mode, outageMs })]);
       out.table([stateRow('NATS before', r.before), stateRow('NATS after restart', r.after)]);
+      const seen = (p: DownProbe, port: number) => `process ${p.running ? 'STILL RUNNING' : 'gone'}, port ${port} ${p.accepting ? 'STILL ACCEPTING' : 'refusing'} connections`;
+      out.say(`checked just before the restart: NATS ${seen(r.outage.probe, server.port)}; Redis ${seen(rd.outage.probe, redis.port)}`);
       out.say(`NATS was down ${Math.round(r.outage.readyAt - r.outage.downAt)} ms; restart took ${Math.round(r.outage.readyAt - r.outage.restartRequestedAt)} ms; the client reconnected by itself ${Math.max(0, Math.round(r.reconnectedAt - r.outage.readyAt))} ms after the server was ready`);
       const same = JSON.stringify(r.after) === JSON.stringify(r.before);
       (same ? out.ok : out.bad)(`NATS: ${r.after.messages} of ${count} messages back, consumer pending ${r.after.pending}, delivered ${r.after.delivered}`);

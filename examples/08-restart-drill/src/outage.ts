@@ -1,7 +1,8 @@
 // One broker outage, the same for every scene: take the server down (a graceful stop like
 // `docker stop`, or a SIGKILL crash), leave it down for the outage, then start it again on the
-// same port and the same data directory. Returns when each phase happened, for the timelines.
-import { delay, type PrivateServer } from '@mq/shared';
+// same port and the same data directory. Returns when each phase happened, for the timelines, and
+// what a probe saw just before the restart (so "it was down" is a checked fact, not a timestamp).
+import { delay, tcpReachable, type PrivateServer } from '@mq/shared';
 
 export type OutageMode = 'stop' | 'kill';
 
@@ -18,6 +19,21 @@ export interface OutageTimes {
   restartRequestedAt: number;
   /** The server logged "ready" again. */
   readyAt: number;
+  /** Checked at the end of the outage, just before the restart. */
+  probe: DownProbe;
+}
+
+export interface DownProbe {
+  /** Was the server process still alive? */
+  running: boolean;
+  /** Did anything accept a TCP connection on its port? */
+  accepting: boolean;
+}
+
+/** Is the server really gone: process exited and its port refusing connections? */
+export async function probeDown(server: PrivateServer): Promise<DownProbe> {
+  const host = new URL(server.url).hostname || '127.0.0.1';
+  return { running: server.running, accepting: await tcpReachable(host, server.port) };
 }
 
 /** Bring the server down. Resolves once the process has exited. */
@@ -29,11 +45,12 @@ export async function takeDown(server: PrivateServer, mode: OutageMode): Promise
 }
 
 /** Keep the server down for `outageMs` (the story's 30 s, scaled), then restart it on the same store. */
-export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<{ restartRequestedAt: number; readyAt: number }> {
+export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<{ restartRequestedAt: number; readyAt: number; probe: DownProbe }> {
   await delay(outageMs); // models how long the broker is down; nothing waits on this as a signal
+  const probe = await probeDown(server);
   const restartRequestedAt = performance.now();
   await server.restart();
-  return { restartRequestedAt, readyAt: performance.now() };
+  return { restartRequestedAt, readyAt: performance.now(), probe };
 }
 
 /** The whole outage: down, wait, back. */

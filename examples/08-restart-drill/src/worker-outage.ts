@@ -28,6 +28,13 @@ export interface WorkerOutageOptions {
    * after the reconnect instead of sitting out the default 5 s (default here: 500 ms).
    */
   apiTimeoutMs?: number;
+  /**
+   * Messages per fetch (default 1). With 1 the worker holds exactly one message when the broker
+   * goes down, so only that order's ack dies with it. With a larger batch, the messages fetched
+   * behind it are still handled during the outage and their acks are lost too, so how many
+   * orders come back depends on where the outage order sits in its batch.
+   */
+  batch?: number;
   /** Give up waiting for the drain after this long (ms). */
   deadlineMs?: number;
 }
@@ -67,9 +74,10 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
 
   const worker = new PullWorker({
     js: jetstream(opts.workerNc, { timeout: opts.apiTimeoutMs ?? 500 }),
+    nc: opts.workerNc, // a reconnect cuts the fetch-error backoff short
     stream: opts.stream,
     consumer: EMAIL_WORKER,
-    batch: 10,
+    batch: opts.batch ?? 1,
     backoff: { initialMs: 100, maxMs: 500 },
     onEvent: (e) => {
       if (e.type === 'ack-error') {

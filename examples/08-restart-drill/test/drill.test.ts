@@ -29,8 +29,9 @@ describe.concurrent('restart drill on a private nats-server', () => {
 
       const r = await runDrill(fx.server, fx.nats, watch, { mode, outageMs });
 
-      // The broker really was gone for the outage, and the client noticed.
-      expect(r.outage.readyAt - r.outage.downAt).toBeGreaterThanOrEqual(outageMs);
+      // The broker really was gone: at the end of the outage its process had exited and its port
+      // refused connections. And the client noticed.
+      expect(r.outage.probe).toEqual({ running: false, accepting: false });
       expect(watch.after('disconnect', r.outage.downRequestedAt - 1)).toBeDefined();
       // Everything is back: same messages, same bytes, and the consumer still has all 1,000 ahead of it.
       expect(r.after).toEqual(r.before);

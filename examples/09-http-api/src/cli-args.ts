@@ -9,14 +9,16 @@ export const SERVER_USAGE = `usage: pnpm --filter 09-http-api start [-- --host $
   --stream     the JetStream stream to publish to (default ORDERS; created with the story's config if missing)
   --subjects   comma-separated subjects for a stream this run creates (default order.*); an existing
                stream keeps its own subjects, and those decide what may be published
-NATS: NATS_URL, else the local server on 4222, else a private nats-server.`;
+NATS: NATS_URL, else the local server on 4222, else a private nats-server for this process alone
+(the workshop consumers need a shared one: docker compose up -d nats, or the same NATS_URL everywhere).`;
 
 export const CONSUMER_USAGE = `usage: [FAIL_RATE=0.5] pnpm --filter 09-http-api consumer [-- --group order-processor] [--id 1] [--stream ORDERS] [--real-timings]
   --group          consumer group = the durable consumer all members share (default order-processor)
   --id             this member's number, for the log (default 1)
   --stream         stream to consume (default ORDERS; the server creates it, so start the server first)
-  --real-timings   the story's nak delay and ack wait (30 s) instead of the scaled ones
-  FAIL_RATE        probability (0..1) that processing one delivery fails (default 0)`;
+  --real-timings   the story's nak delay and ack wait (30 s) instead of the scaled ones (or MQ_REAL_TIMINGS=1)
+  FAIL_RATE        probability (0..1) that processing one delivery fails (default 0)
+NATS: NATS_URL, else the local server on 4222; never a private one (it must be the server the API uses).`;
 
 export interface ServerArgs {
   host: string;

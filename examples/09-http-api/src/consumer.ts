@@ -1,8 +1,9 @@
 // `pnpm --filter 09-http-api consumer -- --group order-processor --id 1`: one member of a
 // consumer group. Start two with the same --group and they share the work; set FAIL_RATE=0.5 and
 // watch failures come back after the nak delay. Runs until Ctrl-C, then finishes the message in hand.
-import { connectNats, ms, resolveNats, runMain, timings } from '@mq/shared';
+import { connectNats, ms, runMain, timings } from '@mq/shared';
 import { parseConsumerArgs } from './cli-args';
+import { consumerNats } from './consumer-nats';
 import { describeEvent, ensureGroup, startProcessor } from './processor';
 
 runMain(async () => {
@@ -10,7 +11,7 @@ runMain(async () => {
   const t = timings(realTimings);
   const maxDeliver = t.get('maxDeliver');
 
-  const resolved = await resolveNats();
+  const resolved = await consumerNats(); // NATS_URL or the local server: the one the API server uses, never a private one
   console.log(resolved.description);
   const nats = await connectNats(resolved.url, { name: `${group}#${id}` });
   try {

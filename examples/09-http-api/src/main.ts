@@ -2,7 +2,7 @@
 // in-process on a free loopback port, drives it with real HTTP requests, shows what it refuses,
 // then runs the seed's workshop: two members of group order-processor share the work while
 // FAIL_RATE=0.5 makes some deliveries fail and come back after the nak delay.
-import { connectNats, createOutput, deleteStreamIfExists, ms, parseFlags, resolveNats, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
+import { connectNats, createOutput, deleteStreamIfExists, ms, parseFlags, realTimingsRequested, resolveNats, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
 import { DEFAULT_BODY_LIMIT } from './api';
 import { httpNarrator } from './narrate';
 import { seededRandom } from '@mq/shared/random';
@@ -10,14 +10,14 @@ import { describeEvent, ensureGroup, startProcessor, type ProcessorEvent } from 
 import { startService } from './service';
 
 const USAGE = `usage: pnpm --filter 09-http-api demo [-- --real-timings]
-  --real-timings   the story's 30 s nak delay and ack wait (the demo then takes minutes)`;
+  --real-timings   the story's 30 s nak delay and ack wait (the demo then takes minutes); or MQ_REAL_TIMINGS=1`;
 
 const GROUP = 'order-processor';
 const FAIL_RATE = 0.5;
 
 runMain(async () => {
   const flags = parseFlags(USAGE, { 'real-timings': { type: 'boolean' } });
-  const t = timings(flags['real-timings'] ?? false);
+  const t = timings(flags['real-timings'] || realTimingsRequested()); // the flag, or MQ_REAL_TIMINGS=1
   const out = createOutput();
   out.chapter('09-http-api', 'The message service: JetStream behind an HTTP API', '#09-http-api');
 

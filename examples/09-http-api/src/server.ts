@@ -9,6 +9,9 @@ runMain(async () => {
   const args = parseServerArgs(process.argv.slice(2));
   const nats = await resolveNats();
   console.log(nats.description);
+  if (nats.source === 'private' || nats.source === 'container') {
+    console.log('note: that NATS server was started for this process alone and stops with it; for the workshop, run one shared server (`docker compose up -d nats`) or give every terminal the same NATS_URL');
+  }
   try {
     const svc = await startService({
       natsUrl: nats.url,

@@ -4,8 +4,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
+import { freePort, privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
 import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
+import { consumerNats } from '../src/consumer-nats';
 import { startService, type RunningService } from '../src/service';
 import { http } from './http';
 
@@ -16,6 +17,8 @@ interface Run {
   stderr: () => string;
   exited: Promise<number | null>;
   kill: (signal: NodeJS.Signals) => void;
+  /** SIGKILL it if it is still running (for finally blocks: a failed test must not leave it behind). */
+  killIfRunning: () => void;
 }
 
 function run(script: string, args: string[], env: Record<string, string> = {}): Run {
@@ -24,7 +27,15 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-  return { stdout: () => out, stderr: () => err, exited: new Promise((r) => child.once('exit', (code) => r(code))), kill: (s) => child.kill(s) };
+  return {
+    stdout: () => out,
+    stderr: () => err,
+    exited: new Promise((r) => child.once('exit', (code) => r(code))),
+    kill: (s) => child.kill(s),
+    killIfRunning: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
 }
 
 let f: NatsFixture;
@@ -70,15 +81,41 @@ describe('flags', () => {
   });
 });
 
+describe('where a consumer finds NATS (the workshop needs one server shared by every terminal)', () => {
+  it('NATS_URL is used as given', async () => {
+    const r = await consumerNats({ NATS_URL: f.url });
+    expect(r).toMatchObject({ source: 'env', url: f.url });
+    await r.close();
+  });
+
+  it('with no NATS_URL and nothing on the default port: one sentence with the fix, and no private server', async () => {
+    const dead = `nats://127.0.0.1:${await freePort()}`;
+    // Resolving at all would mean it found or started some server; it must refuse instead.
+    const err = await consumerNats({}, dead).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect(err?.message).toMatch(new RegExp(`^No NATS server answers at ${dead}\\b`));
+    expect(err?.message).toContain('docker compose up -d nats');
+    expect(err?.message).toMatch(/; a consumer never starts a private nats-server, because the API server and every consumer must share one\.$/);
+    expect(err?.message.split('\n')).toHaveLength(1);
+  });
+});
+
 it('the consumer CLI, run as a learner runs it, consumes what the API publishes until SIGTERM', async () => {
   const consumer = run('src/consumer.ts', ['--group', 'order-processor', '--id', '1'], { NATS_URL: f.url, FAIL_RATE: '0' });
-  await waitFor(() => consumer.stdout().includes('Ctrl-C to stop'), { timeoutMs: 10_000, what: 'the consumer CLI to start' });
-  for (const id of ['ORD-1', 'ORD-2', 'ORD-3']) {
-    expect((await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: id } })).status).toBe(200);
+  try {
+    await waitFor(() => consumer.stdout().includes('Ctrl-C to stop'), { timeoutMs: 10_000, what: 'the consumer CLI to start' });
+    for (const id of ['ORD-1', 'ORD-2', 'ORD-3']) {
+      expect((await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: id } })).status).toBe(200);
+    }
+    await waitFor(() => (consumer.stdout().match(/-> ack/g) ?? []).length === 3, { timeoutMs: 5_000, what: 'three acks in the consumer log' });
+    consumer.kill('SIGTERM');
+    expect(await consumer.exited).toBe(0);
+  } finally {
+    consumer.killIfRunning();
   }
-  await waitFor(() => (consumer.stdout().match(/-> ack/g) ?? []).length === 3, { timeoutMs: 5_000, what: 'three acks in the consumer log' });
-  consumer.kill('SIGTERM');
-  expect(await consumer.exited).toBe(0);
   expect(consumer.stderr()).toBe('');
   expect(consumer.stdout()).toMatch(/from NATS_URL/);
   expect(consumer.stdout()).toMatch(/seq 1 order\.created ORD-1 \(delivery 1\/4\): processed -> ack/);

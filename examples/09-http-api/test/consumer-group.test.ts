@@ -1,11 +1,12 @@
 // Seed 000's workshop, measured: two members of group order-processor share 10 messages posted
 // over HTTP, failures are nak'd and come back after the nak delay, and a message that keeps
 // failing is given up after maxDeliver deliveries instead of looping forever.
+import type { PubAck } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureDurable, privateNats, waitFor, type Nats, type NatsFixture, type PullWorker } from '@mq/shared';
 import { ensureGroup, startProcessor, type ProcessorEvent } from '../src/processor';
 import { startService, type RunningService } from '../src/service';
-import { http } from './http';
+import { http, type HttpResult } from './http';
 
 const NAK_DELAY_MS = 300;
 let f: NatsFixture;
@@ -35,13 +36,15 @@ it('load-balances 10 messages across two members and retries failures after the 
   const start = (id: number) =>
     startProcessor({ js: members.js, stream: 'ORDERS', group: 'order-processor', id, failRate: 0.5, nakDelayMs: NAK_DELAY_MS, maxDeliver: 4, workMs: 30, fails, onEvent: (e) => events.push(e) });
   const workers = [start(1), start(2)];
-
-  for (let i = 1; i <= 10; i++) {
-    const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: `ORD-${i}` } });
-    expect(r.status).toBe(200);
+  try {
+    for (let i = 1; i <= 10; i++) {
+      const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: `ORD-${i}` } });
+      expect(r.status).toBe(200);
+    }
+    await waitFor(() => events.filter((e) => e.outcome === 'ack').length === 10, { timeoutMs: 8_000, what: '10 acks' });
+  } finally {
+    await shutdown(workers, members); // also when a wait above failed: no member keeps fetching after the test
   }
-  await waitFor(() => events.filter((e) => e.outcome === 'ack').length === 10, { timeoutMs: 8_000, what: '10 acks' });
-  await shutdown(workers, members);
 
   const acks = events.filter((e) => e.outcome === 'ack');
   const naks = events.filter((e) => e.outcome === 'nak');
@@ -73,10 +76,15 @@ it('gives a message up after maxDeliver failed deliveries, and a malformed one a
   const events: ProcessorEvent[] = [];
   const members = await f.connect('member');
   const w = startProcessor({ js: members.js, stream: 'ORDERS', group: 'order-processor', id: 1, failRate: 1, nakDelayMs: 50, maxDeliver: 3, workMs: 5, onEvent: (e) => events.push(e) });
-  const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-BAD' } });
-  const raw = await f.nats.js.publish('order.created', 'not json'); // a producer that bypasses the API
-  await waitFor(() => events.filter((e) => e.outcome === 'term').length === 2, { timeoutMs: 5_000, what: 'both messages to be given up' });
-  await shutdown([w], members);
+  let r: HttpResult;
+  let raw: PubAck;
+  try {
+    r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-BAD' } });
+    raw = await f.nats.js.publish('order.created', 'not json'); // a producer that bypasses the API
+    await waitFor(() => events.filter((e) => e.outcome === 'term').length === 2, { timeoutMs: 5_000, what: 'both messages to be given up' });
+  } finally {
+    await shutdown([w], members);
+  }
   const of = (seq: number) => events.filter((e) => e.seq === seq).map((e) => [e.outcome, e.deliveryCount]);
   expect(of(r.body.sequence as number)).toEqual([
     ['nak', 1],

@@ -14,7 +14,7 @@ import { waitForCaughtUp, waitForHealthyStream, waitForNewLeader } from './strea
 export interface FailoverOptions {
   /** Orders to publish in total. */
   total?: number;
-  /** Kill the stream leader once this many orders have their PubAck. */
+  /** Kill the stream leader on the PubAck that makes this many acknowledged orders. Keep it below total - lanes. */
   killAfter?: number;
   /** Publishes in flight at once. */
   lanes?: number;
@@ -67,6 +67,9 @@ interface JszStreams {
 export async function runFailover(cluster: PrivateNatsCluster, opts: FailoverOptions = {}): Promise<FailoverReport> {
   const total = opts.total ?? 400;
   const killAfter = opts.killAfter ?? Math.floor(total * 0.4);
+  const lanes = opts.lanes ?? 8;
+  // Orders must still be waiting to be published after the kill, or there is no failover to see.
+  if (killAfter < 1 || killAfter > total - lanes) throw new RangeError(`killAfter must be between 1 and total - lanes (${total - lanes}), got ${killAfter}`);
   const deadlineMs = opts.deadlineMs ?? 30_000;
   const events: TimelineEvent[] = [];
   const conns: Nats[] = [];
@@ -112,24 +115,38 @@ export async function runFailover(cluster: PrivateNatsCluster, opts: FailoverOpt
     })();
 
     worker = new EmailWorker(workerConn.nc, ORDERS, t0).start();
-    const publisher = new FailoverPublisher({
+    // The kill is armed by the publisher's hook on the killAfter-th PubAck and fired with
+    // setImmediate: that runs after the microtasks in which the lanes send their next publishes
+    // (and the client writes them to the socket), but before the event loop reads the socket
+    // again. So the leader dies with those publishes unanswered, and with at most the PubAcks that
+    // arrived in the same read as the killAfter-th counted. kill() sends SIGKILL before its first
+    // await. (Polling the ack count from a timer instead lets a stalled event loop see every order
+    // acked before the kill, and the scene would have no failover in it.)
+    let kill: { at: number; inFlight: number; acked: number; done: Promise<void> } | undefined;
+    let armed = false;
+    const publisher: FailoverPublisher = new FailoverPublisher({
+      onAck: (acked) => {
+        if (acked < killAfter || armed) return;
+        armed = true;
+        setImmediate(() => {
+          kill = { at: now(), inFlight: publisher.inFlight, acked: publisher.ackedOrders, done: cluster.node(leader).server.kill() };
+        });
+      },
       nc: shop.nc,
       subject: TASK_SUBJECTS.send_email,
       total,
-      lanes: opts.lanes ?? 8,
+      lanes,
       timeoutMs: opts.publishTimeoutMs ?? 1_000,
       retryMs: opts.retryMs ?? 100,
       t0,
     });
-    events.push({ atMs: 0, who: 'shop', what: `publishing ${total} orders, ${opts.lanes ?? 8} at a time, each retried with its Nats-Msg-Id until it has a PubAck` });
+    events.push({ atMs: 0, who: 'shop', what: `publishing ${total} orders, ${lanes} at a time, each retried with its Nats-Msg-Id until it has a PubAck` });
     phase = 'publishing before the kill';
     const publishing = publisher.run();
 
-    await waitFor(() => publisher.ackedOrders >= killAfter, { timeoutMs: deadlineMs, what: `${killAfter} PubAcks before the kill` });
-    const inFlightAtKill = publisher.inFlight;
-    const ackedAtKill = publisher.ackedOrders;
-    const killAt = now();
-    await cluster.node(leader).server.kill();
+    const fired = await waitFor(() => kill, { timeoutMs: deadlineMs, what: `${killAfter} PubAcks and the kill` });
+    await fired.done;
+    const { at: killAt, inFlight: inFlightAtKill, acked: ackedAtKill } = fired;
     events.push({ atMs: killAt, who: 'cluster', what: `SIGKILL ${leader} (stream leader): ${ackedAtKill} orders acked so far, ${inFlightAtKill} publishes in flight` });
 
     phase = 'waiting for a new stream leader';

@@ -2,7 +2,7 @@
 // ORDERS gets 3 replicas; the stream leader is SIGKILLed while the shop publishes and the email
 // worker consumes; a checker then proves that no acknowledged order was lost. Always a private
 // cluster: this demo kills one of its nodes.
-import { createOutput, intFlag, parseFlags, runMain, timings } from '@mq/shared';
+import { createOutput, intFlag, parseFlags, runMain, timings, UsageError } from '@mq/shared';
 import { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
 import { runFailover } from './failover';
 
@@ -10,13 +10,15 @@ const USAGE = `Usage: pnpm --filter 10-cluster start [-- --orders N] [--lanes N]
 
 A three-node JetStream cluster of private nats-server processes; the ORDERS stream leader is killed mid-stream.
   --orders N       orders to publish (default 400, 20..5000)
-  --lanes N        publishes in flight at once (default 8, 1..64)
+  --lanes N        publishes in flight at once (default 8, 1..64, at most half of --orders)
   --real-timings   the story's 30 s AckWait for the email-worker instead of the scaled 1 s`;
 
 async function main(): Promise<void> {
   const flags = parseFlags(USAGE, { orders: { type: 'string' }, lanes: { type: 'string' }, 'real-timings': { type: 'boolean' } });
   const total = intFlag('orders', flags.orders, 400, 20, 5_000);
   const lanes = intFlag('lanes', flags.lanes, 8, 1, 64);
+  // The kill comes at 40% of the PubAcks; the other lanes' orders must not be all there is left.
+  if (lanes > total / 2) throw new UsageError(`--lanes must be at most half of --orders (${Math.floor(total / 2)}), got ${lanes}\n\n${USAGE}`);
   const t = timings();
   const out = createOutput();
   const started = performance.now();

@@ -1,7 +1,7 @@
 // The shop publishing orders while the cluster loses its stream leader. Several lanes publish at
 // once (so some publishes are in flight when the leader dies); each order is retried with the
 // same Nats-Msg-Id until it gets a PubAck, and every attempt goes into the history for the checker.
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type PubAck } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { delay, emailTask, makeOrder } from '@mq/shared';
 import { classify, type PublishAttempt } from './history';
@@ -21,6 +21,12 @@ export interface FailoverPublisherOptions {
   orderDeadlineMs?: number;
   /** Time origin for the history (performance.now() value). */
   t0: number;
+  /**
+   * Called synchronously each time an order gets its PubAck, with the number of acked orders so
+   * far, before that lane sends its next order. A fault scheduled from here lands at that point
+   * of the run however slow the event loop is (a timer polling the count may come too late).
+   */
+  onAck?: (ackedOrders: number) => void;
 }
 
 export class FailoverPublisher {
@@ -65,15 +71,19 @@ export class FailoverPublisher {
     for (let attempt = 1; ; attempt++) {
       const invokedAt = this.now();
       this.inflight += 1;
+      let ack: PubAck | undefined;
       try {
-        const ack = await this.js.publish(this.opts.subject, payload, { msgID: id });
+        ack = await this.js.publish(this.opts.subject, payload, { msgID: id });
         this.history.push({ id, attempt, invokedAt, completedAt: this.now(), outcome: 'ok', seq: ack.seq, duplicate: ack.duplicate });
-        this.acked += 1;
-        return;
       } catch (err) {
         this.history.push({ id, attempt, invokedAt, completedAt: this.now(), outcome: classify(err), error: (err as Error).name });
       } finally {
         this.inflight -= 1;
+      }
+      if (ack) {
+        this.acked += 1;
+        this.opts.onAck?.(this.acked);
+        return;
       }
       if (this.now() > deadline) return;
       await delay(this.opts.retryMs); // the shop's retry interval

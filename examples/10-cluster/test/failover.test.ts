@@ -27,7 +27,11 @@ describe('three-node JetStream cluster, stream leader killed mid-stream', () => 
     expect(r.killed).toBe(r.leaderBefore);
     expect(r.replicasBefore).toContain(r.newLeader);
     expect(r.inFlightAtKill).toBeGreaterThan(0);
-    expect(r.ackedAtKill).toBeGreaterThanOrEqual(120);
+    // The SIGKILL went out right at the 120th PubAck: by the history's clock, fewer than one more
+    // round of the 8 lanes had been acknowledged before it, and the report agrees with the history.
+    const ackedBeforeKill = r.history.filter((a) => a.outcome === 'ok' && a.completedAt <= r.killAt).length;
+    expect(ackedBeforeKill).toBeLessThan(120 + 8);
+    expect(r.ackedAtKill).toBe(ackedBeforeKill);
   });
 
   it('lost no acknowledged order and stored none twice (checker over every attempt)', () => {
@@ -41,8 +45,11 @@ describe('three-node JetStream cluster, stream leader killed mid-stream', () => 
   });
 
   it('deduplicated, on the new leader, a resend of orders the old leader had acknowledged', () => {
-    expect(r.resent).toHaveLength(5);
-    for (const x of r.resent) expect(x).toMatchObject({ duplicate: true, seq: x.originalSeq });
+    // Each resend is answered "duplicate" with the sequence the old leader gave it, and the stream
+    // (read back after the resends) still holds each order once.
+    expect(r.resent.map((x) => x.duplicate)).toEqual([true, true, true, true, true]);
+    expect(r.resent.map((x) => x.seq)).toEqual(r.resent.map((x) => x.originalSeq));
+    expect(new Set(r.stored).size).toBe(TOTAL);
   });
 
   it('kept the shop publishing after it reconnected to a survivor by itself', () => {

@@ -1,7 +1,7 @@
 // Smoke test of the bench in quick mode: the table is produced, it is sane, and the restart check
 // observes what each transport is known to keep. Not a performance assertion: numbers vary by machine.
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QUICK, runBench, type BenchReport } from '../src/bench';
 import { renderChart } from '../src/chart';
 
@@ -9,9 +9,13 @@ const DRIVERS = ['pg-poll', 'pg-notify', 'redis-list', 'redis-streams', 'nats-co
 
 describe('bench (quick mode)', () => {
   let report: BenchReport;
-
-  it('runs every driver and delivers every message exactly once while nothing restarts', async () => {
+  // One run for every test below, in a hook: if it fails, its own error is what gets reported,
+  // instead of every later test failing with a TypeError on an undefined report.
+  beforeAll(async () => {
     report = await runBench({ ...QUICK, messages: 200, latencyMessages: 50, restartMessages: 20 });
+  }, 60_000);
+
+  it('runs every driver and delivers every message exactly once while nothing restarts', () => {
     expect(report.results.map((r) => r.driver)).toEqual(DRIVERS);
     for (const r of report.results) {
       expect(r, r.driver).toMatchObject({ messages: 250, received: 250, lost: 0, duplicates: 0 });
@@ -38,12 +42,15 @@ describe('bench (quick mode)', () => {
     expect(svg.startsWith('<svg')).toBe(true);
     for (const d of DRIVERS) expect(svg).toContain(`>${d}</text>`);
   });
+});
 
+describe('the bench command line', () => {
   it('prints usage and exits 2 on a bad flag', () => {
     let status = 0;
     let stderr = '';
     try {
-      execFileSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--bogus'], { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: 'pipe' });
+      // A hang must not outlive the test: SIGKILL after 15 s (a usage error exits long before).
+      execFileSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--bogus'], { cwd: new URL('..', import.meta.url), encoding: 'utf8', stdio: 'pipe', timeout: 15_000, killSignal: 'SIGKILL' });
     } catch (err) {
       ({ status, stderr } = err as { status: number; stderr: string });
     }
