@@ -91,3 +91,28 @@ describe('private postgres cluster', () => {
     }
   });
 });
+
+describe('private servers and a port someone else just took', () => {
+  it('start on a fresh port when the one they were offered is taken', async () => {
+    const { isPortInUse, withFreshPorts, freePort } = await import('../src/index');
+    const net = await import('node:net');
+    // Hold a port, then make the first attempt use it: the retry must move on.
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as import('node:net').AddressInfo).port;
+    let attempts = 0;
+    try {
+      const server = await withFreshPorts(async () => {
+        attempts += 1;
+        return PrivateNatsServer.start({ port: attempts === 1 ? taken : await freePort() });
+      });
+      expect(attempts).toBe(2);
+      expect(server.port).not.toBe(taken);
+      await server.dispose();
+      const err = await PrivateNatsServer.start({ port: taken }).catch((e) => e);
+      expect(isPortInUse(err)).toBe(true);
+    } finally {
+      blocker.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@
 // reproducible failure draw, the flags (bad ones print usage and exit 2, checked on a real
 // process), and finding NATS without ever starting a private server per terminal.
 import { describe, expect, it } from 'vitest';
-import { freePort, UsageError } from '@mq/shared';
+import { UsageError } from '@mq/shared';
 import { failDraw } from '../src/email-job';
 import { subjectFamily } from '../src/queue-setup';
 import { publishConfig, workerConfig } from '../src/script-config';
@@ -39,12 +39,12 @@ describe('the worker and publisher flags', () => {
 
 describe('finding NATS for the workshop', () => {
   it('with nothing on the default port and no NATS_URL, refuses instead of starting a private server per terminal', async () => {
-    const dead = `nats://127.0.0.1:${await freePort()}`;
+    const dead = 'nats://127.0.0.1:1'; // nothing listens on port 1 (a freePort() could be taken by a parallel test)
     await expect(workshopNats(undefined, {}, dead)).rejects.toThrow(`No NATS server answers at ${dead} and NATS_URL is not set: every workshop terminal must talk to the same server`);
   });
 
   it('an unreachable NATS_URL or --url is named in the one-sentence fix', async () => {
-    const dead = `nats://127.0.0.1:${await freePort()}`;
+    const dead = 'nats://127.0.0.1:1'; // nothing listens on port 1 (a freePort() could be taken by a parallel test)
     await expect(workshopNats(undefined, { NATS_URL: dead })).rejects.toThrow(`No NATS server answers at ${dead} (from NATS_URL)`);
     await expect(workshopNats(dead, {})).rejects.toThrow(`No NATS server answers at ${dead} (from --url)`);
   });

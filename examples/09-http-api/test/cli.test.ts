@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
+import { privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
 import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
 import { consumerNats } from '../src/consumer-nats';
 import { startService, type RunningService } from '../src/service';
@@ -89,7 +89,7 @@ describe('where a consumer finds NATS (the workshop needs one server shared by e
   });
 
   it('with no NATS_URL and nothing on the default port: one sentence with the fix, and no private server', async () => {
-    const dead = `nats://127.0.0.1:${await freePort()}`;
+    const dead = 'nats://127.0.0.1:1'; // nothing listens on port 1 (a freePort() could be taken by a parallel test)
     // Resolving at all would mean it found or started some server; it must refuse instead.
     const err = await consumerNats({}, dead).then(
       () => undefined,

@@ -5,7 +5,7 @@
 //   import { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
 import { waitFor } from '../wait';
 import { PrivateNatsServer } from './nats-server';
-import { freePort } from './process';
+import { freePort, withFreshPorts } from './process';
 
 export interface ClusterNode {
   /** The server name (`--server_name`), which JetStream reports as leader / replica names. */
@@ -44,30 +44,35 @@ export class PrivateNatsCluster {
     const names = opts.nodeNames ?? Array.from({ length: size }, (_, i) => `n${i + 1}`);
     if (names.length !== size) throw new RangeError(`nodeNames has ${names.length} names for ${size} nodes`);
     const clusterName = opts.name ?? 'C';
-    const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
-    const route = (i: number) => `nats://127.0.0.1:${ports[i].cluster}`;
-    const started = await Promise.allSettled(
-      names.map((name, i) =>
-        PrivateNatsServer.start({
-          port: ports[i].client,
-          args: [
-            '--server_name', name,
-            '-m', String(ports[i].monitor),
-            '--cluster_name', clusterName,
-            '--cluster', route(i),
-            '--routes', names.map((_, j) => j).filter((j) => j !== i).map(route).join(','),
-          ],
-        }),
-      ),
-    );
-    const failed = started.find((r) => r.status === 'rejected');
-    if (failed) {
-      await Promise.allSettled(started.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
-      throw (failed as PromiseRejectedResult).reason;
-    }
-    const nodes = started.map((r, i) => {
-      const server = (r as PromiseFulfilledResult<PrivateNatsServer>).value;
-      return { name: names[i], server, url: server.url, clusterPort: ports[i].cluster, monitorPort: ports[i].monitor };
+    // Every node must know every other node's route port before it starts, so ports are chosen up
+    // front; if a parallel test grabs one of them first, the whole set is tried again.
+    const nodes = await withFreshPorts(async () => {
+      const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
+      const route = (i: number) => `nats://127.0.0.1:${ports[i].cluster}`;
+      const started = await Promise.allSettled(
+        names.map((name, i) =>
+          PrivateNatsServer.start({
+            port: ports[i].client,
+            args: [
+              '--server_name', name,
+              '-m', String(ports[i].monitor),
+              '--cluster_name', clusterName,
+              '--cluster', route(i),
+              '--routes', names.map((_, j) => j).filter((j) => j !== i).map(route).join(','),
+            ],
+          }),
+        ),
+      );
+      const failed = started.find((r) => r.status === 'rejected');
+      if (failed) {
+        await Promise.allSettled(started.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      const nodes: ClusterNode[] = started.map((r, i) => {
+        const server = (r as PromiseFulfilledResult<PrivateNatsServer>).value;
+        return { name: names[i], server, url: server.url, clusterPort: ports[i].cluster, monitorPort: ports[i].monitor };
+      });
+      return nodes;
     });
     return new PrivateNatsCluster(clusterName, nodes);
   }

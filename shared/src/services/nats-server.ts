@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManagedProcess } from './managed-process';
-import { findBinary, freePort } from './process';
+import { findBinary, freePort, withFreshPorts } from './process';
 
 export type { PrivateServer } from './managed-process';
 
@@ -34,9 +34,18 @@ export class PrivateNatsServer extends ManagedProcess {
     const binary = opts.binary ?? natsServerBinary();
     if (!binary) throw new Error('nats-server is not installed (apt-get install nats-server, or set NATS_SERVER_BIN)');
     const storeDir = opts.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mq-nats-'));
-    const server = new PrivateNatsServer(opts.port ?? (await freePort()), storeDir, binary, opts.args ?? []);
-    await server.launch();
-    return server;
+    const launch = async (port: number) => {
+      const server = new PrivateNatsServer(port, storeDir, binary, opts.args ?? []);
+      await server.launch();
+      return server;
+    };
+    try {
+      // A caller that chose its ports (a cluster) retries the whole set itself.
+      return await (opts.port !== undefined ? launch(opts.port) : withFreshPorts(async () => launch(await freePort())));
+    } catch (err) {
+      if (!opts.storeDir) fs.rmSync(storeDir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   get url(): string {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { ManagedProcess } from './managed-process';
-import { freePort } from './process';
+import { freePort, withFreshPorts } from './process';
 
 export interface PrivateDatabase {
   readonly url: string;
@@ -70,9 +70,11 @@ export class PrivatePostgresCluster extends ManagedProcess {
     const data = path.join(dir, 'data');
     const init = spawnSync(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...(runAs ?? {}) });
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-    const cluster = new PrivatePostgresCluster(await freePort(), dir, bin, runAs);
-    await cluster.launch();
-    return cluster;
+    return withFreshPorts(async () => {
+      const cluster = new PrivatePostgresCluster(await freePort(), dir, bin, runAs);
+      await cluster.launch();
+      return cluster;
+    });
   }
 
   get url(): string {

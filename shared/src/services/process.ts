@@ -84,3 +84,22 @@ export function tcpReachable(host: string, port: number, timeoutMs = 500): Promi
     socket.once('error', () => done(false));
   });
 }
+
+/** Did a server fail to start because its port was taken (by someone who grabbed the same free port)? */
+export function isPortInUse(err: unknown): boolean {
+  return err instanceof Error && /address already in use/i.test(err.message);
+}
+
+/**
+ * freePort() can only promise a port that was free a moment ago: a parallel test may grab it first.
+ * Retry the whole start with fresh ports when that happens.
+ */
+export async function withFreshPorts<T>(start: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!isPortInUse(err) || i >= attempts) throw err;
+    }
+  }
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ManagedProcess } from './managed-process';
-import { findBinary, freePort } from './process';
+import { findBinary, freePort, withFreshPorts } from './process';
 
 export interface PrivateRedisOptions {
   port?: number;
@@ -31,9 +31,17 @@ export class PrivateRedisServer extends ManagedProcess {
     const binary = redisServerBinary();
     if (!binary) throw new Error('redis-server is not installed (apt-get install redis-server, or set REDIS_SERVER_BIN)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-redis-'));
-    const server = new PrivateRedisServer(opts.port ?? (await freePort()), dir, binary, opts);
-    await server.launch();
-    return server;
+    const launch = async (port: number) => {
+      const server = new PrivateRedisServer(port, dir, binary, opts);
+      await server.launch();
+      return server;
+    };
+    try {
+      return await (opts.port !== undefined ? launch(opts.port) : withFreshPorts(async () => launch(await freePort())));
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
   }
 
   get url(): string {
