@@ -188,7 +188,10 @@ export async function runFailover(cluster: PrivateNatsCluster, opts: FailoverOpt
     events.push({ atMs: caughtUpAt, who: 'cluster', what: `${leader} caught up: current, lag 0 (leader ${after.cluster?.leader})` });
 
     phase = 'reading ORDERS back for the checker';
-    const stored = await storedMessageIds(observer.js, observer.jsm, ORDERS);
+    // Right after a node rejoins, the meta group may still be settling and a JetStream API request
+    // (here: creating the ordered consumer) can time out. That is an answer of "not yet", so retry.
+    await cluster.waitForMetaLeader();
+    const stored = await waitFor(() => storedMessageIds(observer.js, observer.jsm, ORDERS), { timeoutMs: deadlineMs, what: 'ORDERS to be readable after the failover' });
     const verdict = check(publisher.history, stored);
     const acked = new Set(publisher.history.filter((a) => a.outcome === 'ok').map((a) => a.id));
     const w = worker;
