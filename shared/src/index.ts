@@ -21,3 +21,4 @@ export * from './worker/auto-stream';
 export * from './testing';
 export * from './services/nats-cluster';
 export * from './random';
+export * from './background-loop';

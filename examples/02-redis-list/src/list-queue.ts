@@ -3,6 +3,7 @@
 // BRPOP *removes* the task: from that moment it exists only in the worker's memory. That is
 // the whole weakness this lesson demonstrates; there is no "in progress" and no ack.
 import type { Redis } from 'ioredis';
+import { BackgroundLoop } from '@mq/shared/background-loop';
 import { delay } from '@mq/shared/wait';
 import { decodeTask, encodeTask, nowMs, type NewTask, type Task } from './task';
 
@@ -68,27 +69,15 @@ export interface ListWorkerOptions {
  * the worker is still alive, so it pushes the task back. If the process dies instead, the task
  * is gone, and no code in here can change that.
  */
-export class ListWorker {
-  private running = false;
-  private loop?: Promise<void>;
+export class ListWorker extends BackgroundLoop {
   readonly taken: string[] = [];
 
-  constructor(private readonly opts: ListWorkerOptions) {}
-
-  start(): this {
-    if (this.running) return this;
-    this.running = true;
-    this.loop = this.run();
-    return this;
+  /** stop() finishes the task in hand, waiting at most one BRPOP timeout. */
+  constructor(private readonly opts: ListWorkerOptions) {
+    super();
   }
 
-  /** Finish the task in hand, then stop (waits at most one BRPOP timeout). */
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { conn, key, name, handler, onEvent } = this.opts;
     const blockSec = this.opts.blockSec ?? 0.2;
     while (this.running) {

@@ -9,6 +9,7 @@
 // timeout gets its task duplicated: this is at-least-once, not exactly-once, exactly like
 // JetStream's AckWait in the next chapter.
 import type { Redis } from 'ioredis';
+import { BackgroundLoop } from '@mq/shared/background-loop';
 import { delay } from '@mq/shared/wait';
 import { pushTasks } from './list-queue';
 import { decodeTask, type NewTask, type Task } from './task';
@@ -112,26 +113,12 @@ export interface ReliableWorkerOptions {
 }
 
 /** BLMOVE -> handle -> LREM. A handler error leaves the task in processing for the reaper to retry. */
-export class ReliableWorker {
-  private running = false;
-  private loop?: Promise<void>;
-
-  constructor(private readonly opts: ReliableWorkerOptions) {}
-
-  start(): this {
-    if (!this.running) {
-      this.running = true;
-      this.loop = this.run();
-    }
-    return this;
+export class ReliableWorker extends BackgroundLoop {
+  constructor(private readonly opts: ReliableWorkerOptions) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { conn, keys, name, handler, onEvent } = this.opts;
     while (this.running) {
       try {
@@ -150,9 +137,7 @@ export class ReliableWorker {
 }
 
 /** Runs reapStale every `everyMs` until stopped. */
-export class Reaper {
-  private running = false;
-  private loop?: Promise<void>;
+export class Reaper extends BackgroundLoop {
   readonly reaped: string[] = [];
 
   constructor(
@@ -161,22 +146,11 @@ export class Reaper {
     private readonly visibilityMs: number,
     private readonly everyMs = Math.max(50, Math.floor(visibilityMs / 4)),
     private readonly onEvent?: (e: ReliableEvent) => void,
-  ) {}
-
-  start(): this {
-    if (!this.running) {
-      this.running = true;
-      this.loop = this.run();
-    }
-    return this;
+  ) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (this.running) {
       const ids = await reapStale(this.redis, this.keys, this.visibilityMs).catch((err: Error) => {
         this.onEvent?.({ type: 'error', worker: 'reaper', error: err.message });

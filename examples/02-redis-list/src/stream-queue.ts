@@ -4,6 +4,7 @@
 // other consumer can take them over with XAUTOCLAIM once they have been idle long enough.
 // That is the ack model JetStream gives us in the next chapter (AckWait, redelivery, deliveryCount).
 import type { Redis } from 'ioredis';
+import { BackgroundLoop } from '@mq/shared/background-loop';
 import { delay } from '@mq/shared/wait';
 import { decodeTask, encodeTask, type NewTask, type Task } from './task';
 
@@ -142,26 +143,12 @@ export interface StreamWorkerOptions {
  * Each round: first take over stale pending entries (a crashed consumer's), then read new ones;
  * handle, then XACK. A handler error leaves the entry pending, so it is retried after minIdleMs.
  */
-export class StreamWorker {
-  private running = false;
-  private loop?: Promise<void>;
-
-  constructor(private readonly opts: StreamWorkerOptions) {}
-
-  start(): this {
-    if (!this.running) {
-      this.running = true;
-      this.loop = this.run();
-    }
-    return this;
+export class StreamWorker extends BackgroundLoop {
+  constructor(private readonly opts: StreamWorkerOptions) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const { conn, ref, name, handler, onEvent, minIdleMs } = this.opts;
     while (this.running) {
       try {
