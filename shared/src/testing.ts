@@ -1,6 +1,7 @@
 // Test fixtures: each test file owns its brokers, so files run in parallel without sharing
 // streams, and tests that kill a broker only ever kill their own.
-import { connectNats, type Nats } from './connect';
+import type { Redis } from 'ioredis';
+import { connectNats, connectRedis, type Nats } from './connect';
 import { PrivateNatsServer, type PrivateNatsOptions } from './services/nats-server';
 import { PrivateRedisServer, type PrivateRedisOptions } from './services/redis-server';
 import { resolveDatabase, type ResolvedService } from './services/resolve';
@@ -30,6 +31,38 @@ export async function privateNats(opts: PrivateNatsOptions = {}): Promise<NatsFi
     },
     async dispose() {
       await Promise.allSettled([nats, ...extra].map((c) => c.close()));
+      await server.dispose();
+    },
+  };
+}
+
+export interface RedisFixture {
+  server: PrivateRedisServer;
+  /** One connection, opened with the fixture. */
+  redis: Redis;
+  url: string;
+  /** Another connection (BRPOP, BLMOVE and XREADGROUP BLOCK each need one of their own). */
+  connect(): Redis;
+  /** Disconnect every connection the fixture opened, then stop the server and delete its data. */
+  dispose(): Promise<void>;
+}
+
+/** A private redis-server plus the connections a test opens to it, closed together. */
+export async function privateRedisFixture(opts: PrivateRedisOptions = {}): Promise<RedisFixture> {
+  const server = await PrivateRedisServer.start(opts);
+  const conns: Redis[] = [];
+  const connect = () => {
+    const c = connectRedis(server.url);
+    conns.push(c);
+    return c;
+  };
+  return {
+    server,
+    redis: connect(),
+    url: server.url,
+    connect,
+    async dispose() {
+      conns.forEach((c) => c.disconnect());
       await server.dispose();
     },
   };

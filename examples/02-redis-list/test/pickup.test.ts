@@ -1,8 +1,7 @@
 // The good news of the chapter: BRPOP hands a pushed task to an idle worker in well under the
 // story's 10 ms (versus 1-5 s of database polling), and competing workers never share a task.
 // Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
-import { connectRedis } from '@mq/shared/connect';
-import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
 import { waitFor } from '@mq/shared/wait';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,27 +9,19 @@ import { ListWorker, pushTasks, type ListWorkerEvent } from '../src/list-queue';
 import { measurePickupLatency } from '../src/pickup-latency';
 import { DoneLedger, makeTasks } from '../src/task';
 
-let server: PrivateRedisServer;
+let fx: RedisFixture;
 let redis: Redis;
-const conns: Redis[] = [];
-const conn = () => {
-  const c = connectRedis(server.url);
-  conns.push(c);
-  return c;
-};
+const conn = () => fx.connect();
 
 beforeAll(async () => {
-  server = await PrivateRedisServer.start();
-  redis = conn();
+  fx = await privateRedisFixture();
+  redis = fx.redis;
 });
-afterAll(async () => {
-  conns.forEach((c) => c.disconnect());
-  await server?.dispose();
-});
+afterAll(() => fx?.dispose());
 
 describe('LPUSH / BRPOP', () => {
   it('an idle worker has a pushed task in hand in under 10 ms (p50 of 150 samples)', async () => {
-    const r = await measurePickupLatency(server.url, 'pickup', 150);
+    const r = await measurePickupLatency(fx.url, 'pickup', 150);
     expect(r.n).toBe(150);
     expect(r.p50).toBeLessThan(10); // the story's claim
     expect(r.p99).toBeLessThan(250); // generous: a loaded 2-core machine; still 4x better than 1 s polling at its best

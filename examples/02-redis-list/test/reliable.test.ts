@@ -3,8 +3,7 @@
 // healthy worker processes it: every task exactly once. Plus the price: a worker slower than
 // the timeout gets its task duplicated (at-least-once), and learns it when its ack finds nothing.
 // Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
-import { connectRedis } from '@mq/shared/connect';
-import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
 import { delay, waitFor } from '@mq/shared/wait';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -13,31 +12,23 @@ import { spawnCrashyWorker } from '../src/spawn-worker';
 import { DoneLedger, makeTasks } from '../src/task';
 import { cleanupAfterEach } from './cleanup';
 
-let server: PrivateRedisServer;
+let fx: RedisFixture;
 let redis: Redis;
-const conns: Redis[] = [];
 const cleanup = cleanupAfterEach();
-const conn = () => {
-  const c = connectRedis(server.url);
-  conns.push(c);
-  return c;
-};
+const conn = () => fx.connect();
 
 beforeAll(async () => {
-  server = await PrivateRedisServer.start();
-  redis = conn();
+  fx = await privateRedisFixture();
+  redis = fx.redis;
 });
-afterAll(async () => {
-  conns.forEach((c) => c.disconnect());
-  await server?.dispose();
-});
+afterAll(() => fx?.dispose());
 
 it("the reaper returns a SIGKILLed worker's task and another worker processes it, exactly once", async () => {
   const keys = reliableKeys('task:email');
   const ledger = new DoneLedger(redis, 'reliable');
   await pushReliable(redis, keys, makeTasks(20));
 
-  const child = await spawnCrashyWorker({ url: server.url, mode: 'reliable', key: keys.queue, ledger: ledger.prefix });
+  const child = await spawnCrashyWorker({ url: fx.url, mode: 'reliable', key: keys.queue, ledger: ledger.prefix });
   cleanup(() => child.kill());
   expect(await child.kill()).toBe('SIGKILL');
   // Unlike BRPOP, the task is still in Redis: parked in the processing list.

@@ -2,8 +2,7 @@
 // group's pending list (owner, idle time, delivery count); a healthy consumer takes it over
 // with XAUTOCLAIM once it is idle long enough, processes it and XACKs: every task exactly once.
 // Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
-import { connectRedis } from '@mq/shared/connect';
-import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
 import { waitFor } from '@mq/shared/wait';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,25 +11,17 @@ import { addTasks, ensureGroup, pending, pendingEntry, StreamWorker, type Pendin
 import { DoneLedger, makeTasks } from '../src/task';
 import { cleanupAfterEach } from './cleanup';
 
-let server: PrivateRedisServer;
+let fx: RedisFixture;
 let redis: Redis;
-const conns: Redis[] = [];
-const conn = () => {
-  const c = connectRedis(server.url);
-  conns.push(c);
-  return c;
-};
+const conn = () => fx.connect();
 
 const cleanup = cleanupAfterEach();
 
 beforeAll(async () => {
-  server = await PrivateRedisServer.start();
-  redis = conn();
+  fx = await privateRedisFixture();
+  redis = fx.redis;
 });
-afterAll(async () => {
-  conns.forEach((c) => c.disconnect());
-  await server?.dispose();
-});
+afterAll(() => fx?.dispose());
 
 it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed exactly once", async () => {
   const ref = { stream: 'tasks:email', group: 'email-workers' };
@@ -39,7 +30,7 @@ it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed
   await ensureGroup(redis, ref); // idempotent
   const entryIds = await addTasks(redis, ref, makeTasks(20));
 
-  const child = await spawnCrashyWorker({ url: server.url, mode: 'stream', key: ref.stream, group: ref.group, name: 'crashy', ledger: ledger.prefix });
+  const child = await spawnCrashyWorker({ url: fx.url, mode: 'stream', key: ref.stream, group: ref.group, name: 'crashy', ledger: ledger.prefix });
   cleanup(() => child.kill());
   expect(child.taskId).toBe('email:ORD-0001');
   const killedAt = performance.now();
