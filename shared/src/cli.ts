@@ -1,10 +1,14 @@
 // Flag parsing for lesson scripts: node's own parseArgs, plus a usage message and exit code 2
 // on anything it does not understand, so a typo never silently runs the wrong experiment.
+// --help / -h prints the usage on stdout and exits 0: asking for help is not an error.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export class UsageError extends Error {}
+
+/** Thrown for --help: runMain prints the usage on stdout and exits 0. */
+export class HelpRequested extends UsageError {}
 
 /** Parse argv; throws UsageError with the usage text on unknown or malformed flags. */
 export function parseFlags<O extends Options>(usage: string, options: O, argv: string[] = process.argv.slice(2)) {
@@ -13,7 +17,7 @@ export function parseFlags<O extends Options>(usage: string, options: O, argv: s
   const args = argv.filter((a) => a !== '--');
   try {
     const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
-    if ((values as { help?: boolean }).help) throw new UsageError(usage);
+    if ((values as { help?: boolean }).help) throw new HelpRequested(usage);
     return values as ReturnType<typeof parseArgs<{ options: O }>>['values'];
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -41,12 +45,16 @@ export function rateValue(name: string, raw: string | undefined, fallback = 0, u
 
 /**
  * Run a lesson's entry point: print errors as one clear sentence and exit non-zero.
- * UsageError exits 2 (bad flags), anything else 1.
+ * --help exits 0 with the usage on stdout, UsageError exits 2 (bad flags), anything else 1.
  */
 export function runMain(main: () => Promise<void>): void {
   main().then(
     () => process.exit(0),
     (err: unknown) => {
+      if (err instanceof HelpRequested) {
+        console.log(err.message);
+        process.exit(0);
+      }
       if (err instanceof UsageError) {
         console.error(err.message);
         process.exit(2);

@@ -1,24 +1,29 @@
-// The shared layer, one import for lessons: `import { resolveNats, connectNats, ... } from '@mq/shared'`.
-export * from './config';
-export * from './wait';
-export * from './timing';
-export * from './output';
-export * from './cli';
-export * from './connect';
-export * from './orders-stream';
-export * from './services/process';
-export * from './services/nats-server';
-export * from './services/redis-server';
-export * from './services/postgres';
-export * from './services/containers';
-export * from './services/resolve';
-export * from './shop/order';
-export * from './shop/downstream';
-export * from './worker/names';
-export * from './worker/backoff';
-export * from './worker/pull-worker';
-export * from './worker/auto-stream';
-export * from './testing';
-export * from './services/nats-cluster';
-export * from './random';
-export * from './background-loop';
+// The lesson API: what a lesson's own code imports. Private servers and process plumbing live in
+// '@mq/shared/services'; test fixtures in '@mq/shared/testing'. Keep this list small: a name earns
+// its place here when two or more lessons need it.
+export { DEFAULTS, defaultNatsUrl, defaultRedisUrl, defaultPostgresUrl } from './config';
+export { waitFor, delay, withTimeout } from './wait';
+export type { WaitOptions } from './wait';
+export { STORY, realTimingsRequested, timings } from './timing';
+export type { StoryTiming, Timings } from './timing';
+export { createOutput, formatTimeline, ms } from './output';
+export type { Cell, Output, TimelineEvent } from './output';
+export { UsageError, HelpRequested, parseFlags, intFlag, rateValue, runMain } from './cli';
+export type { Options } from './cli';
+export { connectNats, connectRedis, pgPool } from './connect';
+export type { Nats } from './connect';
+export { ORDERS, ordersStreamConfig, ensureStream, deleteStreamIfExists, ensureDurable, publishJson, isApiError } from './orders-stream';
+export type { DurableOptions } from './orders-stream';
+export { ServiceUnavailableError, resolveDatabase, resolveNats, resolveRedis } from './services/resolve';
+export type { ServiceKind, ServiceSource, ResolvedService, ResolveOptions } from './services/resolve';
+export { TASK_TYPES, TASK_SUBJECTS, makeOrder, emailTask, pointsTask, pushTask, tasksFor, parseTask, MalformedPayloadError } from './shop/order';
+export type { OrderItem, Order, TaskType, EmailTask, PointsTask, PushTask } from './shop/order';
+export { STORY_LATENCY_MS, SERVICE_NAMES, ServiceError, FakeService, createShop, callLog } from './shop/downstream';
+export type { ServiceName, Fault, CallRecord, Shop } from './shop/downstream';
+export { InvalidNameError, validateConsumerName } from './worker/names';
+export { DEFAULT_BACKOFF, backoffDelay } from './worker/backoff';
+export type { BackoffOptions } from './worker/backoff';
+export { PullWorker } from './worker/pull-worker';
+export type { HandlerResult, Handler, WorkerEvent, PullWorkerOptions, WorkerStats } from './worker/pull-worker';
+export { BackgroundLoop } from './background-loop';
+export { seededRandom, hashUnit } from './random';

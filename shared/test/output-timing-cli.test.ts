@@ -1,6 +1,9 @@
 // The small helpers every lesson leans on: tables, timelines, timings and flag parsing.
 import { describe, expect, it } from 'vitest';
-import { createOutput, formatTable, formatTimeline, intFlag, parseFlags, rateValue, SCALED, STORY, timings, UsageError, waitFor, WaitTimeoutError } from '../src/index';
+import { createOutput, formatTimeline, intFlag, parseFlags, rateValue, STORY, timings, UsageError, waitFor } from '../src/index';
+import { formatTable } from '../src/output';
+import { SCALED } from '../src/timing';
+import { WaitTimeoutError } from '../src/wait';
 
 describe('output', () => {
   it('aligns tables, numbers to the right', () => {
@@ -88,5 +91,21 @@ describe('random', async () => {
     const draws = Array.from({ length: 4000 }, (_, i) => hashUnit(`k${i}`));
     expect(draws.filter((d) => d < 0.5).length / draws.length).toBeGreaterThan(0.45);
     expect(draws.filter((d) => d < 0.5).length / draws.length).toBeLessThan(0.55);
+  });
+});
+
+describe('--help', () => {
+  it('is a request, not a mistake: HelpRequested carries the usage, and bad flags stay UsageError', async () => {
+    const { HelpRequested, UsageError: Usage } = await import('../src/index');
+    const usage = 'usage: demo [--count N]';
+    const opts = { count: { type: 'string' as const } };
+    let help: unknown;
+    try { parseFlags(usage, opts, ['--help']); } catch (e) { help = e; }
+    expect(help, '--help must throw HelpRequested so runMain exits 0').toBeInstanceOf(HelpRequested);
+    expect((help as Error).message).toBe(usage);
+    let bad: unknown;
+    try { parseFlags(usage, opts, ['--bogus']); } catch (e) { bad = e; }
+    expect(bad).toBeInstanceOf(Usage);
+    expect(bad, 'an unknown flag is a mistake, exit 2').not.toBeInstanceOf(HelpRequested);
   });
 });

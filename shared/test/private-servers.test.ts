@@ -1,6 +1,8 @@
 // The private server handles that tests own: stop, SIGKILL and restart on the same store.
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectNats, connectRedis, createPrivateDatabase, ensureStream, ordersStreamConfig, PrivateNatsServer, PrivateRedisServer, pgPool, publishJson, resolveService } from '../src/index';
+import { connectNats, connectRedis, ensureStream, ordersStreamConfig, pgPool, publishJson } from '../src/index';
+import { createPrivateDatabase, PrivateNatsServer, PrivateRedisServer } from '../src/services/index';
+import { resolveService } from '../src/services/resolve';
 
 describe('private nats-server', () => {
   let server: PrivateNatsServer;
@@ -75,7 +77,7 @@ describe('private postgres database', () => {
 
 describe('private postgres cluster', () => {
   it('runs as a non-root user, and committed rows survive a restart', async () => {
-    const { PrivatePostgresCluster } = await import('../src/index');
+    const { PrivatePostgresCluster } = await import('../src/services/index');
     const cluster = await PrivatePostgresCluster.start();
     try {
       let pool = pgPool(cluster.url);
@@ -94,7 +96,8 @@ describe('private postgres cluster', () => {
 
 describe('private servers and a port someone else just took', () => {
   it('start on a fresh port when the one they were offered is taken', async () => {
-    const { isPortInUse, withFreshPorts, freePort } = await import('../src/index');
+    const { withFreshPorts, freePort } = await import('../src/services/index');
+    const { isPortInUse } = await import('../src/services/process');
     const net = await import('node:net');
     // Hold a port, then make the first attempt use it: the retry must move on.
     const blocker = net.createServer();

@@ -2,9 +2,9 @@
 // handler results decide ack / nak / term, a throwing handler is nak'd and the loop lives on,
 // fetch errors back off exponentially, and stop() drains the batch in hand.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RetentionPolicy } from '@nats-io/jetstream';
 import type { JsMsg } from '@nats-io/jetstream';
-import { ensureDurable, ensureStream, ensureStreamForSubject, ordersStreamConfig, privateNats, publishJson, PullWorker, waitFor, type NatsFixture, type WorkerEvent } from '../src/index';
+import { ensureDurable, ensureStream, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
+import { privateNats, type NatsFixture } from '../src/testing';
 
 let fx: NatsFixture;
 beforeAll(async () => {
@@ -131,15 +131,6 @@ describe('PullWorker', () => {
     const base = { js: fx.nats.js, stream: 'ORDERS', handler: () => {} };
     expect(() => new PullWorker({ ...base, consumer: 'order.processor' })).toThrow(/consumer \(queue\) name "order.processor" is invalid/);
     expect(() => new PullWorker({ ...base, consumer: 'ok', batch: 0 })).toThrow(/batch must be a positive integer/);
-  });
-
-  it('auto-creates a stream from the subject\'s first token', async () => {
-    const name = await ensureStreamForSubject(fx.nats.jsm, 'invoices.created', { retention: RetentionPolicy.Workqueue });
-    expect(name).toBe('INVOICES');
-    const info = await fx.nats.jsm.streams.info('INVOICES');
-    expect(info.config.subjects).toEqual(['invoices.>']);
-    expect(info.config.retention).toBe(RetentionPolicy.Workqueue);
-    expect(await ensureStreamForSubject(fx.nats.jsm, 'invoices.paid')).toBe('INVOICES');
   });
 });
 

@@ -1,7 +1,9 @@
 // Service resolution: env URL, then the default local port, then a private server from a local
 // binary, then a container, else one clear sentence naming what was tried and the fix.
 import { describe, expect, it } from 'vitest';
-import { connectNats, containerRuntimeAvailable, PrivateNatsServer, resolveService, ServiceUnavailableError, tcpReachable } from '../src/index';
+import { connectNats, ServiceUnavailableError } from '../src/index';
+import { containerRuntimeAvailable, PrivateNatsServer, tcpReachable } from '../src/services/index';
+import { resolveService } from '../src/services/resolve';
 
 const DEAD = 'nats://127.0.0.1:1';
 const pgOnDefaultPort = await tcpReachable('127.0.0.1', 5432);
@@ -88,7 +90,7 @@ describe('resolveService error sentence', () => {
 
 describe('resolveService with a server that answers but cannot serve the lessons', () => {
   it('skips a local nats-server without JetStream and says why', async () => {
-    const { freePort, startProcess, stopProcess, natsServerBinary } = await import('../src/index');
+    const { freePort, startProcess, stopProcess, natsServerBinary } = await import('../src/services/index');
     const port = await freePort();
     const plain = await startProcess(natsServerBinary()!, ['-a', '127.0.0.1', '-p', String(port)], /Server is ready/);
     try {

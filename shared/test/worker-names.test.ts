@@ -1,6 +1,6 @@
 // Unit tests for the pull worker's pure parts: name validation and backoff.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, InvalidNameError, streamNameForSubject, validateConsumerName } from '../src/index';
+import { backoffDelay, InvalidNameError, validateConsumerName } from '../src/index';
 
 describe('validateConsumerName', () => {
   it.each(['order-processor', 'email_worker', 'W1'])('accepts %s', (n) => {
@@ -20,16 +20,6 @@ describe('validateConsumerName', () => {
   });
   it('rejects an empty name', () => {
     expect(() => validateConsumerName('')).toThrow('must not be empty');
-  });
-});
-
-describe('streamNameForSubject', () => {
-  it('upper-cases the first token', () => {
-    expect(streamNameForSubject('orders.created')).toBe('ORDERS');
-    expect(streamNameForSubject('payment.captured.eu')).toBe('PAYMENT');
-  });
-  it('refuses a wildcard first token', () => {
-    expect(() => streamNameForSubject('*.created')).toThrow(InvalidNameError);
   });
 });
 

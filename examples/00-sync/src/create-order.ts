@@ -1,8 +1,8 @@
 // The day-1 CreateOrder: five downstream calls made one after another inside the user's request.
 // It follows the story's original function step for step, including its error handling, because
 // that handling is what the chapter is about. Lines marked "seed:" keep a known flaw on purpose.
-import type { Shop } from '@mq/shared/shop/downstream';
-import type { Order } from '@mq/shared/shop/order';
+import type { Shop } from '@mq/shared';
+import type { Order } from '@mq/shared';
 
 export interface SyncOrderResult {
   orderId: string;

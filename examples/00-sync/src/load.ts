@@ -2,9 +2,9 @@
 // them with the synchronous flow, and whatever the pool cannot start waits in a backlog.
 // Time is compressed by `timeScale` so ten story seconds take one real second; every number in
 // the result is converted back to story time.
-import { createShop, type Shop } from '@mq/shared/shop/downstream';
-import { makeOrder } from '@mq/shared/shop/order';
-import { delay } from '@mq/shared/wait';
+import { createShop, type Shop } from '@mq/shared';
+import { makeOrder } from '@mq/shared';
+import { delay } from '@mq/shared';
 import { createOrderSync } from './create-order';
 import { scaledLatencies } from './scenarios';
 

@@ -2,10 +2,10 @@
 // points failing half way) and a load run that shows why the design cannot survive 500 orders/s.
 // Deep imports of the few shared modules this lesson needs: the '@mq/shared' index also loads the
 // NATS, Redis and Postgres clients, which would double the demo's start-up time for nothing.
-import { intFlag, parseFlags, runMain } from '@mq/shared/cli';
-import { createOutput, type Cell, type Output } from '@mq/shared/output';
-import { STORY_LATENCY_MS } from '@mq/shared/shop/downstream';
-import { STORY, timings } from '@mq/shared/timing';
+import { intFlag, parseFlags, runMain } from '@mq/shared';
+import { createOutput, type Cell, type Output } from '@mq/shared';
+import { STORY_LATENCY_MS } from '@mq/shared';
+import { STORY, timings } from '@mq/shared';
 import { backlogAfter, maxThroughputPerS, requiredConcurrency } from './capacity';
 import { runLoad, type LoadResult } from './load';
 import { callList, callsFor, orderState, stateRows } from './order-state';

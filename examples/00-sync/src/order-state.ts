@@ -1,6 +1,6 @@
 // What actually happened to an order, read back from the fake services' call logs. Tests and the
 // demo both use it, so "which services were called" and "what state is the order in" have one answer.
-import { callLog, type CallRecord, type Shop } from '@mq/shared/shop/downstream';
+import { callLog, type CallRecord, type Shop } from '@mq/shared';
 import { OPS } from './create-order';
 
 /** The calls made for one order, in the order they started: "service.op outcome". */

@@ -1,7 +1,7 @@
 // The chapter's four single-order scenes, set up in one place so the demo and the tests replay
 // exactly the same thing: a fresh shop, one fault injected, one synchronous order.
-import { createShop, SERVICE_NAMES, STORY_LATENCY_MS, type ServiceName, type Shop } from '@mq/shared/shop/downstream';
-import { makeOrder } from '@mq/shared/shop/order';
+import { createShop, SERVICE_NAMES, STORY_LATENCY_MS, type ServiceName, type Shop } from '@mq/shared';
+import { makeOrder } from '@mq/shared';
 import { createOrderSync, type SyncOrderResult } from './create-order';
 
 export interface SceneOptions {

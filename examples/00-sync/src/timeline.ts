@@ -1,7 +1,7 @@
 // Turns one synchronous request into a timeline: when each call started, how long it took, how it
 // ended, and when the user finally got an answer. The user's wait is the last line.
-import type { TimelineEvent } from '@mq/shared/output';
-import type { Shop } from '@mq/shared/shop/downstream';
+import type { TimelineEvent } from '@mq/shared';
+import type { Shop } from '@mq/shared';
 import type { SyncOrderResult } from './create-order';
 import { callsFor } from './order-state';
 

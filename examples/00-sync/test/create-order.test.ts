@@ -3,9 +3,9 @@
 // even the story's real 30 s SMTP timeout costs no test time. Which services were called and the
 // exact state each order is left in come from the fake services' call logs.
 // (real-clock.test.ts checks the same flow on the real clock, with honest tolerances.)
-import { formatTimeline } from '@mq/shared/output';
-import { STORY_LATENCY_MS } from '@mq/shared/shop/downstream';
-import { STORY, timings } from '@mq/shared/timing';
+import { formatTimeline } from '@mq/shared';
+import { STORY_LATENCY_MS } from '@mq/shared';
+import { STORY, timings } from '@mq/shared';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callList, callsFor, orderState } from '../src/order-state';
 import { emailTimesOut, happyPath, healthyLatencyMs, inventoryDown, inventoryDownRollbackFails, pointsFail, type Scene } from '../src/scenarios';

@@ -4,7 +4,7 @@
 // Timers only ever fire late, and on a 2-core machine running the whole suite they have been seen
 // ~350 ms late, so bounds against the nominal figures are one-sided or generous; the exact figures
 // are proved on the fake clock in create-order.test.ts and load.test.ts.
-import { STORY_LATENCY_MS } from '@mq/shared/shop/downstream';
+import { STORY_LATENCY_MS } from '@mq/shared';
 import { describe, expect, it } from 'vitest';
 import { maxThroughputPerS } from '../src/capacity';
 import { runLoad } from '../src/load';

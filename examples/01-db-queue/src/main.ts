@@ -2,21 +2,7 @@
 // into a task table, and we measure what the story only asserted (pickup latency, wasted polls,
 // write amplification), watch its failures happen (double claims, stranded rows, swallowed
 // errors), and run the fixes (SKIP LOCKED, LISTEN/NOTIFY, leases, retries).
-import {
-  createOutput,
-  createShop,
-  intFlag,
-  makeOrder,
-  parseFlags,
-  pgPool,
-  resolveDatabase,
-  runMain,
-  STORY,
-  STORY_LATENCY_MS,
-  timings,
-  waitFor,
-  type TimelineEvent,
-} from '@mq/shared';
+import { createOutput, createShop, intFlag, makeOrder, parseFlags, pgPool, resolveDatabase, runMain, STORY, STORY_LATENCY_MS, timings, waitFor, type TimelineEvent } from '@mq/shared';
 import { measureWriteAmplification } from './amplification';
 import { runCrowd } from './crowd';
 import { shopHandler } from './handlers';

@@ -8,7 +8,7 @@ import { waitFor } from '@mq/shared';
 import type { TaskHandler } from './handlers';
 import { NaiveWorker } from './naive-worker';
 import { QueueWorker } from './queue-worker';
-import { seededRandom } from '@mq/shared/random';
+import { seededRandom } from '@mq/shared';
 import { mean, quantile } from './random';
 import type { TaskRow } from './schema';
 

@@ -2,7 +2,8 @@
 // here step by step, not left to a lucky race); FOR UPDATE SKIP LOCKED makes the claim atomic
 // and lets workers pass each other instead of queueing; 8 workers x 400 tasks, each done once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShop, pgPool, privateDatabase, waitFor, type ResolvedService } from '@mq/shared';
+import { createShop, pgPool, waitFor, type ResolvedService } from '@mq/shared';
+import { privateDatabase } from '@mq/shared/testing';
 import pg from 'pg';
 import { shopHandler } from '../src/handlers';
 import { NaiveWorker } from '../src/naive-worker';

@@ -3,7 +3,8 @@
 // ignored by the seed's worker (the task is marked completed); the fixed worker retries with
 // backoff, counting retry_count, and ends the task 'failed' after the limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShop, pgPool, privateDatabase, waitFor, type ResolvedService } from '@mq/shared';
+import { createShop, pgPool, waitFor, type ResolvedService } from '@mq/shared';
+import { privateDatabase } from '@mq/shared/testing';
 import type pg from 'pg';
 import { shopHandler } from '../src/handlers';
 import { NaiveWorker } from '../src/naive-worker';

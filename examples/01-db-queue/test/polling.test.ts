@@ -2,7 +2,8 @@
 // ~ the whole interval) where LISTEN/NOTIFY wakes a worker in milliseconds; and idle pollers keep
 // querying an empty table, which PostgreSQL's own scan counter confirms query for query.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateDatabase, STORY, waitFor, type ResolvedService } from '@mq/shared';
+import { privateDatabase } from '@mq/shared/testing';
+import { STORY, waitFor, type ResolvedService } from '@mq/shared';
 import pg from 'pg';
 import { measureIdle, pollsPerDay } from '../src/idle';
 import { measurePickup } from '../src/pickup';

@@ -2,7 +2,8 @@
 // order from ~490 ms to ~150 ms, the order and its three tasks commit in one transaction, and
 // the price is paid in rows: PostgreSQL's own counters show every write an order causes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShop, makeOrder, pgPool, privateDatabase, STORY_LATENCY_MS, type ResolvedService } from '@mq/shared';
+import { createShop, makeOrder, pgPool, STORY_LATENCY_MS, type ResolvedService } from '@mq/shared';
+import { privateDatabase } from '@mq/shared/testing';
 import type pg from 'pg';
 import { measureWriteAmplification } from '../src/amplification';
 import { placeOrder, placeOrderSync } from '../src/producer';

@@ -4,7 +4,7 @@
 // take turns in several short rounds and each result is the median round: a burst of someone
 // else's load then hurts one round of every configuration instead of all of one.
 // Used by the bench script (full size) and by main.ts and a smoke test (tiny size).
-import { PrivateRedisServer, type PrivateRedisOptions } from '@mq/shared/services/redis-server';
+import { PrivateRedisServer, type PrivateRedisOptions } from '@mq/shared/services';
 import { aofState, measureLpushThroughput, redisBenchmarkBinary, runRedisBenchmark, samplePayload, type AofState, type ThroughputResult } from './throughput';
 
 export interface PersistenceConfig {

@@ -3,8 +3,8 @@
 // This measures LPUSH throughput and latency with no persistence, AOF everysec and AOF always,
 // each against its own private redis-server. Not a test: the numbers depend on the machine.
 // Subpath imports: the bench smoke test starts this file as a process; a lighter start helps.
-import { intFlag, parseFlags, runMain, UsageError } from '@mq/shared/cli';
-import { createOutput } from '@mq/shared/output';
+import { intFlag, parseFlags, runMain, UsageError } from '@mq/shared';
+import { createOutput } from '@mq/shared';
 import { relativeToNone, runAofBench, type AofBenchOptions, type AofBenchRow } from './aof-cost';
 
 const USAGE = `usage: pnpm --filter 02-redis-list bench [-- options]

@@ -5,9 +5,9 @@
 // Had it finished, it would record the task in the done ledger and ack it like any worker.
 // Subpath imports, not '@mq/shared': this file starts as its own process, and skipping the rest of
 // the shared index (private servers, containers, the JetStream worker) makes that start faster.
-import { intFlag, parseFlags, runMain, UsageError } from '@mq/shared/cli';
-import { connectRedis } from '@mq/shared/connect';
-import { delay } from '@mq/shared/wait';
+import { intFlag, parseFlags, runMain, UsageError } from '@mq/shared';
+import { connectRedis } from '@mq/shared';
+import { delay } from '@mq/shared';
 import { popTask } from './list-queue';
 import { claimTask, completeTask, reliableKeys } from './reliable-queue';
 import { ack, readNew } from './stream-queue';

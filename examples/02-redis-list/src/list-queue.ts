@@ -3,8 +3,8 @@
 // BRPOP *removes* the task: from that moment it exists only in the worker's memory. That is
 // the whole weakness this lesson demonstrates; there is no "in progress" and no ack.
 import type { Redis } from 'ioredis';
-import { BackgroundLoop } from '@mq/shared/background-loop';
-import { delay } from '@mq/shared/wait';
+import { BackgroundLoop } from '@mq/shared';
+import { delay } from '@mq/shared';
 import { decodeTask, encodeTask, nowMs, type NewTask, type Task } from './task';
 
 /**

@@ -3,18 +3,8 @@
 // reliable-queue pattern and Streams consumer groups fix the second, by adding an ack.
 // Plain parts use the Redis resolveRedis() finds (under a key prefix of this run); anything that
 // restarts Redis uses a private redis-server, so the shared one is never restarted.
-import {
-  connectRedis,
-  createOutput,
-  intFlag,
-  parseFlags,
-  PrivateRedisServer,
-  resolveRedis,
-  runMain,
-  timings,
-  waitFor,
-  type TimelineEvent,
-} from '@mq/shared';
+import { connectRedis, createOutput, intFlag, parseFlags, resolveRedis, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
+import { PrivateRedisServer } from '@mq/shared/services';
 import type { Redis } from 'ioredis';
 import { runAofBench } from './aof-cost';
 import { ListWorker, pushTasks, queuedIds } from './list-queue';

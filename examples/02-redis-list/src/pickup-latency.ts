@@ -1,7 +1,7 @@
 // The story's headline number for Redis Lists: "task pickup < 10 ms" (versus 1-5 s of database
 // polling). Measured here, not quoted: an idle worker blocks in BRPOP, the producer LPUSHes one
 // task at a time, and the worker notes how long after the push it had the task in hand.
-import { connectRedis } from '@mq/shared/connect';
+import { connectRedis } from '@mq/shared';
 import { pushTasks, popTask } from './list-queue';
 import { summarize, type Summary } from './stats';
 import { makeTasks, nowMs } from './task';

@@ -9,8 +9,8 @@
 // timeout gets its task duplicated: this is at-least-once, not exactly-once, exactly like
 // JetStream's AckWait in the next chapter.
 import type { Redis } from 'ioredis';
-import { BackgroundLoop } from '@mq/shared/background-loop';
-import { delay } from '@mq/shared/wait';
+import { BackgroundLoop } from '@mq/shared';
+import { delay } from '@mq/shared';
 import { pushTasks } from './list-queue';
 import { decodeTask, type NewTask, type Task } from './task';
 

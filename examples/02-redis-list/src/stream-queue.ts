@@ -4,8 +4,8 @@
 // other consumer can take them over with XAUTOCLAIM once they have been idle long enough.
 // That is the ack model JetStream gives us in the next chapter (AckWait, redelivery, deliveryCount).
 import type { Redis } from 'ioredis';
-import { BackgroundLoop } from '@mq/shared/background-loop';
-import { delay } from '@mq/shared/wait';
+import { BackgroundLoop } from '@mq/shared';
+import { delay } from '@mq/shared';
 import { decodeTask, encodeTask, type NewTask, type Task } from './task';
 
 export interface StreamRef {

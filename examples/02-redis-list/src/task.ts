@@ -2,7 +2,7 @@
 // One shape for the list, the reliable list and the stream, so the three can be compared
 // task for task: which were lost, which were processed, and by whom, how many times.
 import type { Redis } from 'ioredis';
-import { emailTask, makeOrder, parseTask, type EmailTask } from '@mq/shared/shop/order';
+import { emailTask, makeOrder, parseTask, type EmailTask } from '@mq/shared';
 
 export interface Task {
   /** Unique per task: "email:ORD-0001". */

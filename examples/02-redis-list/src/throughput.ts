@@ -3,8 +3,8 @@
 // the binary exists, with redis-benchmark (a C client, so the number is the server's, not Node's).
 // Redis's own CPU use comes from INFO cpu, the AOF's state and size from INFO persistence.
 import { spawn } from 'node:child_process';
-import { connectRedis } from '@mq/shared/connect';
-import { findBinary } from '@mq/shared/services/process';
+import { connectRedis } from '@mq/shared';
+import { findBinary } from '@mq/shared/services';
 import type { Redis } from 'ioredis';
 import { summarize, type Summary } from './stats';
 import { encodeTask, emailTaskFor } from './task';

@@ -1,9 +1,8 @@
 // Disaster 2 of the chapter: a worker process dies after BRPOP. The task left Redis the moment
 // it was popped, so once the process is gone the task is gone: not in the list, never done.
-// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
-import { connectRedis } from '@mq/shared/connect';
-import { PrivateRedisServer } from '@mq/shared/services/redis-server';
-import { waitFor } from '@mq/shared/wait';
+import { connectRedis } from '@mq/shared';
+import { PrivateRedisServer } from '@mq/shared/services';
+import { waitFor } from '@mq/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ListWorker, pushTasks, queuedIds } from '../src/list-queue';

@@ -1,8 +1,7 @@
 // The good news of the chapter: BRPOP hands a pushed task to an idle worker in well under the
 // story's 10 ms (versus 1-5 s of database polling), and competing workers never share a task.
-// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
 import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
-import { waitFor } from '@mq/shared/wait';
+import { waitFor } from '@mq/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListWorker, pushTasks, type ListWorkerEvent } from '../src/list-queue';

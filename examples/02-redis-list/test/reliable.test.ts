@@ -2,9 +2,8 @@
 // Redis (in the processing list), the reaper moves it back after the visibility timeout, and a
 // healthy worker processes it: every task exactly once. Plus the price: a worker slower than
 // the timeout gets its task duplicated (at-least-once), and learns it when its ack finds nothing.
-// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
 import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
-import { delay, waitFor } from '@mq/shared/wait';
+import { delay, waitFor } from '@mq/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { processingIds, pushReliable, Reaper, reliableKeys, ReliableWorker, type ReliableEvent } from '../src/reliable-queue';

@@ -1,9 +1,8 @@
 // Disaster 1 (no persistence: a restart empties the queue) and the story's attempted cure, AOF
 // with appendfsync everysec: it keeps queued tasks across a graceful restart, but it cannot
 // bring back a task a crashed worker had already popped.
-// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
-import { connectRedis } from '@mq/shared/connect';
-import { PrivateRedisServer } from '@mq/shared/services/redis-server';
+import { connectRedis } from '@mq/shared';
+import { PrivateRedisServer } from '@mq/shared/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushTasks, queuedIds } from '../src/list-queue';
 import { spawnCrashyWorker } from '../src/spawn-worker';

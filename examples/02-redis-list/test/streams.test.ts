@@ -1,9 +1,8 @@
 // Fix (b): a Redis Stream with a consumer group. The crashed consumer's entry stays in the
 // group's pending list (owner, idle time, delivery count); a healthy consumer takes it over
 // with XAUTOCLAIM once it is idle long enough, processes it and XACKs: every task exactly once.
-// Subpath imports keep each test file's import cost low (the shared index also loads NATS and Postgres helpers).
 import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
-import { waitFor } from '@mq/shared/wait';
+import { waitFor } from '@mq/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnCrashyWorker } from '../src/spawn-worker';

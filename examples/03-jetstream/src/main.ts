@@ -1,27 +1,7 @@
 // The narrated demo of chapter 03: the order service publishes its three side effects to the
 // ORDERS stream and gets PubAcks; durable workers ack, nak with a delay, get redeliveries after
 // AckWait, term after the last try, and term malformed payloads at once (unlike the seed's code).
-import {
-  connectNats,
-  createOutput,
-  createShop,
-  delay,
-  intFlag,
-  isApiError,
-  makeOrder,
-  ORDERS,
-  ordersStreamConfig,
-  parseFlags,
-  publishJson,
-  rateValue,
-  resolveNats,
-  runMain,
-  STORY,
-  STORY_LATENCY_MS,
-  timings,
-  waitFor,
-  type PullWorker,
-} from '@mq/shared';
+import { connectNats, createOutput, createShop, delay, intFlag, isApiError, makeOrder, ORDERS, ordersStreamConfig, parseFlags, publishJson, rateValue, resolveNats, runMain, STORY, STORY_LATENCY_MS, timings, waitFor, type PullWorker } from '@mq/shared';
 import { takeOneAndDie } from './crash';
 import { deliveryTimeline, DeliveryLog } from './delivery-log';
 import { placeOrder, taskMsgId } from './order-service';

@@ -4,7 +4,7 @@
 // stream whose draws would depend on timing. One coin per service: only the worker that calls
 // that service may aim it (a points worker aiming the email coin would change the email's toss).
 import type { Fault } from '@mq/shared';
-import { hashUnit } from '@mq/shared/random';
+import { hashUnit } from '@mq/shared';
 
 export class SeededCoin {
   private key = '';

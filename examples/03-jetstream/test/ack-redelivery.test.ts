@@ -1,6 +1,7 @@
 // Manual ack on a work-queue stream: a message whose worker dies before acking comes back after
 // AckWait (not before) with delivery count 2, and the ack is what removes a message.
-import { createShop, makeOrder, ORDERS, privateNats, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { createShop, makeOrder, ORDERS, waitFor, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { takeOneAndDie } from '../src/crash';
 import { DeliveryLog } from '../src/delivery-log';

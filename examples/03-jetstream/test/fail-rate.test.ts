@@ -1,7 +1,8 @@
 // FAIL_RATE=0.5: the email service fails half the attempts. Each failure is nak'd with a delay
 // and retried; with the seeded coin every order gets through within 4 deliveries, so every
 // message ends acked, and each order is delivered exactly as often as the coin predicts.
-import { createShop, makeOrder, ORDERS, privateNats, STORY, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { createShop, makeOrder, ORDERS, STORY, waitFor, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../src/delivery-log';
 import { placeOrder } from '../src/order-service';

@@ -1,6 +1,7 @@
 // A payload that cannot parse will never parse. The seed's worker Naks it with no delay and no
 // limit, so it spins through deliveries without end; the corrected worker terms it on delivery 1.
-import { createShop, delay, ORDERS, privateNats, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { createShop, delay, ORDERS, waitFor, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../src/delivery-log';
 import { isStored, setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';

@@ -1,7 +1,8 @@
 // Failures the worker reports itself: nak with a delay is redelivered no earlier than the delay,
 // and after the story's limit (NumDelivered > 3) the worker terms the message: delivered exactly
 // 4 times, then gone from the stream and never delivered again.
-import { createShop, makeOrder, ORDERS, privateNats, delay, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { createShop, makeOrder, ORDERS, delay, waitFor, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryLog } from '../src/delivery-log';
 import { placeOrder } from '../src/order-service';

@@ -1,7 +1,8 @@
 // The producer side: PubAcks carry the stream and consecutive sequence numbers, a retried publish
 // with the same message id inside the duplicate window is not stored again, and the order request
 // only pays for its two core steps plus a few milliseconds of publishing.
-import { createShop, makeOrder, ORDERS, privateNats, publishJson, STORY_LATENCY_MS, type NatsFixture } from '@mq/shared';
+import { createShop, makeOrder, ORDERS, publishJson, STORY_LATENCY_MS } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder, taskMsgId } from '../src/order-service';
 import { setupOrders, storedCount } from '../src/orders-setup';

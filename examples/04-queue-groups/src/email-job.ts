@@ -3,7 +3,7 @@
 // as a Processed record only once PullWorker has settled it (an "ack" is reported after the server
 // confirmed it). Used by the worker process and by the in-process workers alike.
 import { delay, parseTask, type Handler, type Order, type WorkerEvent } from '@mq/shared';
-import { hashUnit } from '@mq/shared/random';
+import { hashUnit } from '@mq/shared';
 import type { Outcome } from './worker-line';
 
 export interface Processed {

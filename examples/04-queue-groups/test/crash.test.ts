@@ -1,7 +1,8 @@
 // A worker process is SIGKILLed mid-batch: its unacked messages come back, with delivery count 2,
 // to the surviving workers, but only after AckWait; in the end every order was processed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrder, privateNats, type NatsFixture } from '@mq/shared';
+import { makeOrder } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { crashDrill, type CrashResult } from '../src/scene-crash';
 
 const ORDERS = 24;

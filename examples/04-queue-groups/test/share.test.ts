@@ -1,7 +1,8 @@
 // Three workers, one durable consumer: every order is processed exactly once, and each worker
 // gets a real share. Checked from both sides: what the workers did, and what the server counted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrder, privateNats, type NatsFixture } from '@mq/shared';
+import { makeOrder } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { shareOrders, type ShareResult } from '../src/scene-share';
 
 const ORDERS = 300;

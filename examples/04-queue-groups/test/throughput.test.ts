@@ -3,7 +3,7 @@
 // Both groups run at the same time on equal backlogs and are compared over the same window, so
 // a machine busy with other test files slows both alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { backlog, drainSeconds, workersNeeded } from '../src/backlog';
 import { compareThroughput, type ThroughputResult } from '../src/scene-throughput';
 

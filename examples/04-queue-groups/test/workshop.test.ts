@@ -1,7 +1,8 @@
 // The workshop, with real processes: two `worker` processes in one group (FAIL_RATE=0.5) and a
 // `publish` process share 10 orders; failed emails are nak'd, retried after the delay, then succeed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeOrder, privateNats, waitFor, withTimeout, type NatsFixture } from '@mq/shared';
+import { makeOrder, waitFor, withTimeout } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { failDraw } from '../src/email-job';
 import { runScript, spawnScript, type ScriptProcess } from '../src/spawn-script';
 import { todDiff, type WorkerLine } from '../src/worker-line';

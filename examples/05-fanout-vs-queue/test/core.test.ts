@@ -1,7 +1,7 @@
 // Core NATS: plain subscribers fan out, a queue group (`subscribe(subject, { queue })`) splits.
 // The server picks a random member for each message, so with 4 messages one member gets all four
 // about 1 time in 8: the test asserts the split only where it is reliable (100 messages).
-import { privateNats, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORE_FANOUT, CORE_MEMBERS, startCoreModes, type CoreModes } from '../src/core-modes';
 import { groupShare } from '../src/distribution';

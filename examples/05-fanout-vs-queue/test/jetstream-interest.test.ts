@@ -1,6 +1,7 @@
 // Interest retention also allows fan-out and a queue on one stream, and unlike limits it deletes
 // a message once EVERY consumer has acked it: the slowest subscriber decides how long it stays.
-import { privateNats, waitFor, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { waitFor } from '@mq/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupShare } from '../src/distribution';
 import { MEMBERS, startJetStreamModes, type JetStreamModes } from '../src/jetstream-modes';

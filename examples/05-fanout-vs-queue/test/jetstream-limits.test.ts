@@ -1,7 +1,8 @@
 // JetStream, limits retention: independent durables fan out (each gets every message), one shared
 // durable is a queue (each message to exactly one member). With 4 messages each member gets at
 // least one (both are waiting when the burst starts); with 100, each gets at least 20 %.
-import { privateNats, waitFor, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { waitFor } from '@mq/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counts, groupShare } from '../src/distribution';
 import { FANOUT, MEMBERS, startJetStreamModes, type JetStreamModes } from '../src/jetstream-modes';

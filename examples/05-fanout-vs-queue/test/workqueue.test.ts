@@ -1,6 +1,6 @@
 // The story's ORDERS stream is a work queue: it deletes a message at its first ack, so it cannot
 // serve two subscribers that both want every message. The server refuses the overlap outright.
-import { privateNats, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tryFanoutOnWorkQueue } from '../src/workqueue-refusal';
 

@@ -2,7 +2,7 @@
 // or, if the plan says this attempt fails, nak it for a retry. Everything lands in the ProcessingLog.
 import { delay, type Handler } from '@mq/shared';
 import type { ProcessingLog } from './processing-log';
-import { hashUnit } from '@mq/shared/random';
+import { hashUnit } from '@mq/shared';
 import type { OrderEvent, OrderEventMsg } from './partitions';
 
 export interface WorkPlan {

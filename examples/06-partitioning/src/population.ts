@@ -1,7 +1,7 @@
 // A shop's users on paper: how many events each produces, one of them a hot user, and how those
 // events spread over N partitions. No broker needed: routing is arithmetic (userId % N).
 import { partitionOf } from './partitions';
-import { seededRandom } from '@mq/shared/random';
+import { seededRandom } from '@mq/shared';
 
 export interface Population {
   /** Events per user id. */

@@ -3,7 +3,8 @@
 // user's order under random delays and naks while partitions run in parallel; and a hot user
 // delays the users who share its partition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteStreamIfExists, ensureStream, ordersStreamConfig, privateNats, type NatsFixture } from '@mq/shared';
+import { deleteStreamIfExists, ensureStream, ordersStreamConfig } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { fixedPlan, randomPlan, type WorkPlan } from '../src/event-handler';
 import { orderEvents, PARTITION_STREAM, PARTITION_SUBJECTS, resetPartitionStream } from '../src/partitions';
 import { checkSubjects, runScene } from '../src/scenes';

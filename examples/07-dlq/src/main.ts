@@ -1,27 +1,7 @@
 // The narrated demo of lesson 07: a poison message retried with a delay and then dead-lettered by
 // the business layer; a malformed payload dead-lettered at once; the server's max-deliveries
 // advisory as the safety net for a worker with no DLQ code; and a redrive once the faults are fixed.
-import {
-  connectNats,
-  createOutput,
-  createShop,
-  delay,
-  deleteStreamIfExists,
-  ensureDurable,
-  ensureStream,
-  makeOrder,
-  ORDERS,
-  parseFlags,
-  publishJson,
-  PullWorker,
-  pushTask,
-  emailTask,
-  resolveNats,
-  runMain,
-  timings,
-  waitFor,
-  type TimelineEvent,
-} from '@mq/shared';
+import { connectNats, createOutput, createShop, delay, deleteStreamIfExists, ensureDurable, ensureStream, makeOrder, ORDERS, parseFlags, publishJson, PullWorker, pushTask, emailTask, resolveNats, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
 import { startAdvisoryWatcher, WATCHER_CONSUMER, type WatcherOutcome } from './advisory-watcher';
 import { listDeadLetters, type DeadLetter } from './dead-letter';
 import { withDeadLetters, type Outcome } from './dead-letter-policy';

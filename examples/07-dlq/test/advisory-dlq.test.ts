@@ -3,7 +3,8 @@
 // maxed-out message is stranded in the work-queue stream until the watcher dead-letters and
 // removes it, and a redrive processes it exactly once. On a limits stream the original is kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteStreamIfExists, ensureStream, makeOrder, ORDERS, ordersStreamConfig, privateNats, publishJson, pushTask, waitFor, type NatsFixture, type PullWorker } from '@mq/shared';
+import { deleteStreamIfExists, ensureStream, makeOrder, ORDERS, ordersStreamConfig, publishJson, pushTask, waitFor, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { RetentionPolicy } from '@nats-io/jetstream';
 import { startAdvisoryWatcher, WATCHER_CONSUMER, type MaxDeliveriesAdvisory, type WatcherOutcome } from '../src/advisory-watcher';
 import { listDeadLetters } from '../src/dead-letter';

@@ -3,7 +3,8 @@
 // metadata, and after a redrive is processed exactly once; malformed payloads skip the retries;
 // a DLQ that cannot be written never costs the message; and the seed's nak-on-parse-error spins.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { emailTask, ensureDurable, ensureStream, makeOrder, ORDERS, privateNats, publishJson, PullWorker, waitFor, type NatsFixture } from '@mq/shared';
+import { emailTask, ensureDurable, ensureStream, makeOrder, ORDERS, publishJson, PullWorker, waitFor } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { DLQ_HEADERS, listDeadLetters, publishDeadLetter } from '../src/dead-letter';
 import { redrive, redriveMsgId } from '../src/dlq-redrive';
 import { DLQ_STREAM, dlqStreamConfig, setupTopology } from '../src/topology';

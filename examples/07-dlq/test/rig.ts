@@ -1,6 +1,7 @@
 // Test scaffolding for lesson 07 (not a test file): a worker on ORDERS with everything it did
 // recorded, and a fast teardown.
-import { createShop, ensureDurable, ORDERS, PullWorker, type Handler, type NatsFixture, type Shop } from '@mq/shared';
+import { createShop, ensureDurable, ORDERS, PullWorker, type Handler, type Shop } from '@mq/shared';
+import { type NatsFixture } from '@mq/shared/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { withDeadLetters, type Outcome } from '../src/dead-letter-policy';
 import { emailHandler, pushHandler, Refusals, type Attempt } from '../src/workers';

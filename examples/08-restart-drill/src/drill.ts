@@ -1,7 +1,8 @@
 // The story's restart drill (seed 001, 2024-06-10 03:00): 1,000 email tasks in ORDERS and a durable
 // email-worker that has not consumed any, then the broker goes down, stays down for the outage,
 // and comes back on the same store. Returns what `stream info` / `consumer info` said before and after.
-import type { Nats, PrivateServer } from '@mq/shared';
+import type { Nats } from '@mq/shared';
+import type { PrivateServer } from '@mq/shared/services';
 import { ensureDurable, ensureStream, ordersStreamConfig, ORDERS } from '@mq/shared';
 import { brokerState, EMAIL_WORKER, publishEmailTasks, type BrokerState } from './broker-state';
 import type { ConnectionWatch } from './connection-watch';

@@ -1,7 +1,8 @@
 // 08-restart-drill, narrated: the story's 03:00 drill on a private nats-server (stop it, crash it,
 // bring it back), a worker and a publisher that live through the outage, and the same drill on
 // the Redis list the story left behind. Always private servers: this demo kills them.
-import { connectNats, createOutput, intFlag, parseFlags, PrivateNatsServer, PrivateRedisServer, runMain, timings, type Nats, type PrivateServer } from '@mq/shared';
+import { connectNats, createOutput, intFlag, parseFlags, runMain, timings, type Nats } from '@mq/shared';
+import { PrivateNatsServer, PrivateRedisServer, type PrivateServer } from '@mq/shared/services';
 import type { BrokerState } from './broker-state';
 import { ConnectionWatch } from './connection-watch';
 import { prepareDrill, runDrill } from './drill';

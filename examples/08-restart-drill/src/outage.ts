@@ -2,7 +2,8 @@
 // `docker stop`, or a SIGKILL crash), leave it down for the outage, then start it again on the
 // same port and the same data directory. Returns when each phase happened, for the timelines, and
 // what a probe saw just before the restart (so "it was down" is a checked fact, not a timestamp).
-import { delay, tcpReachable, type PrivateServer } from '@mq/shared';
+import { delay } from '@mq/shared';
+import { tcpReachable, type PrivateServer } from '@mq/shared/services';
 
 export type OutageMode = 'stop' | 'kill';
 

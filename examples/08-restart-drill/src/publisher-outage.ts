@@ -4,7 +4,8 @@
 // is recognised, the second shop's lands twice.
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ensureStream, ordersStreamConfig, waitFor, type PrivateServer } from '@mq/shared';
+import { ensureStream, ordersStreamConfig, waitFor } from '@mq/shared';
+import { type PrivateServer } from '@mq/shared/services';
 import { bringBackAfter, takeDown, type OutageMode } from './outage';
 import { publishWithRetries, type PublishRecord } from './retrying-publisher';
 import { duplicatesIn, storedOrderIds } from './stream-contents';

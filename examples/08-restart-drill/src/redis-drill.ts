@@ -1,6 +1,7 @@
 // The same drill on the previous chapter's queue: 1,000 tasks in a Redis list on a redis-server
 // without persistence (how the story ran it), a restart, and a look at what is left.
-import { connectRedis, emailTask, makeOrder, waitFor, type PrivateServer } from '@mq/shared';
+import { connectRedis, emailTask, makeOrder, waitFor } from '@mq/shared';
+import { type PrivateServer } from '@mq/shared/services';
 import { outage, type OutageMode, type OutageTimes } from './outage';
 
 export const REDIS_QUEUE = 'task:email';

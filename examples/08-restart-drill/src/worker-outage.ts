@@ -3,7 +3,8 @@
 // and fetches again, and the ledger makes the one order whose ack died with the broker harmless.
 import { jetstream, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { parseTask, PullWorker, waitFor, withTimeout, type EmailTask, type HandlerResult, type PrivateServer, type TimelineEvent } from '@mq/shared';
+import { parseTask, PullWorker, waitFor, withTimeout, type EmailTask, type HandlerResult, type TimelineEvent } from '@mq/shared';
+import { type PrivateServer } from '@mq/shared/services';
 import { brokerState, EMAIL_WORKER, type BrokerState } from './broker-state';
 import { ConnectionWatch } from './connection-watch';
 import { EmailLedger } from './email-ledger';

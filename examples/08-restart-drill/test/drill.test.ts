@@ -1,7 +1,8 @@
 // The story's drill, proven both ways: 1,000 tasks and a durable that has consumed none of them
 // come back intact after a graceful stop AND after a SIGKILL, on the same store, after the outage.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { privateNats, timings, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { timings } from '@mq/shared';
 import { ConnectionWatch } from '../src/connection-watch';
 import { prepareDrill, runDrill } from '../src/drill';
 import type { OutageMode } from '../src/outage';

@@ -3,7 +3,8 @@
 // recognised as a duplicate (the broker rebuilt its duplicate window from disk) and the stream
 // holds each order once; without it, order 100 is stored twice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, timings, type Nats, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { timings, type Nats } from '@mq/shared';
 import { publishersThroughOutage, WITH_MSG_ID, WITHOUT_MSG_ID } from '../src/publisher-outage';
 
 const COUNT = 150;

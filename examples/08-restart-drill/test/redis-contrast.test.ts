@@ -1,7 +1,9 @@
 // The contrast: the same drill on a Redis list, with the redis-server the story ran (no RDB, no
 // AOF). 1,000 tasks before the restart, 0 after it, whether the server was stopped or SIGKILLed.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { privateRedis, timings, type PrivateRedisServer } from '@mq/shared';
+import { privateRedis } from '@mq/shared/testing';
+import { timings } from '@mq/shared';
+import { type PrivateRedisServer } from '@mq/shared/services';
 import type { OutageMode } from '../src/outage';
 import { redisDrill } from '../src/redis-drill';
 

@@ -2,7 +2,8 @@
 // restarted: it reconnects by itself and every order's email goes out exactly once, because the
 // one order whose ack died with the broker is recognised by id when it is delivered again.
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { privateNats, timings, type Nats, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { timings, type Nats } from '@mq/shared';
 import { prepareDrill } from '../src/drill';
 import type { OutageMode } from '../src/outage';
 import { workerThroughOutage } from '../src/worker-outage';

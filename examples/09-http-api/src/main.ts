@@ -5,7 +5,7 @@
 import { connectNats, createOutput, deleteStreamIfExists, ms, parseFlags, realTimingsRequested, resolveNats, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
 import { DEFAULT_BODY_LIMIT } from './api';
 import { httpNarrator } from './narrate';
-import { seededRandom } from '@mq/shared/random';
+import { seededRandom } from '@mq/shared';
 import { describeEvent, ensureGroup, startProcessor, type ProcessorEvent } from './processor';
 import { startService } from './service';
 

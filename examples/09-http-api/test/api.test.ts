@@ -2,7 +2,8 @@
 // seed 000, deduplication, 404s, and that every rejected request left the stream untouched and
 // sent nothing at all to NATS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDurable, privateNats, type NatsFixture } from '@mq/shared';
+import { ensureDurable } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { startService, type RunningService } from '../src/service';
 import { http } from './http';
 

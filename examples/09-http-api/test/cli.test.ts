@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, UsageError, waitFor, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { UsageError, waitFor } from '@mq/shared';
 import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
 import { consumerNats } from '../src/consumer-nats';
 import { startService, type RunningService } from '../src/service';

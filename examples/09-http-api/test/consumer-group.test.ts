@@ -3,7 +3,8 @@
 // failing is given up after maxDeliver deliveries instead of looping forever.
 import type { PubAck } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureDurable, privateNats, waitFor, type Nats, type NatsFixture, type PullWorker } from '@mq/shared';
+import { ensureDurable, waitFor, type Nats, type PullWorker } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { ensureGroup, startProcessor, type ProcessorEvent } from '../src/processor';
 import { startService, type RunningService } from '../src/service';
 import { http, type HttpResult } from './http';

@@ -1,7 +1,8 @@
 // NATS goes away under a running service: requests get a fast 503 (not a hang, not a 500), input
 // errors are still 400, and when the same nats-server comes back the service carries on by itself.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { privateNats, waitFor, type NatsFixture } from '@mq/shared';
+import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { waitFor } from '@mq/shared';
 import { startService, type RunningService } from '../src/service';
 import { http } from './http';
 

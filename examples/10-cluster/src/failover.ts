@@ -4,7 +4,7 @@
 // restarted and catches up. Everything is recorded for the checker and the timeline.
 import { jetstreamManager, RetentionPolicy, type JetStreamManager, type PeerInfo } from '@nats-io/jetstream';
 import { connectNats, emailTask, ensureDurable, ensureStream, makeOrder, ordersStreamConfig, ORDERS, TASK_SUBJECTS, waitFor, type Nats, type TimelineEvent } from '@mq/shared';
-import type { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
+import type { PrivateNatsCluster } from '@mq/shared/services';
 import { EMAIL_WORKER, EmailWorker } from './email-worker';
 import { check, type CheckResult, type PublishAttempt } from './history';
 import { FailoverPublisher } from './publisher';

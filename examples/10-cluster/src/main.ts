@@ -3,7 +3,7 @@
 // worker consumes; a checker then proves that no acknowledged order was lost. Always a private
 // cluster: this demo kills one of its nodes.
 import { createOutput, intFlag, parseFlags, runMain, timings, UsageError } from '@mq/shared';
-import { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
+import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover } from './failover';
 
 const USAGE = `Usage: pnpm --filter 10-cluster start [-- --orders N] [--lanes N] [--real-timings]

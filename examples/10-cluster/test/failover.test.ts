@@ -2,7 +2,7 @@
 // stream leader SIGKILLed while the shop publishes and the worker consumes. One scene (a cluster
 // and an election are expensive), several claims checked against what it recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrivateNatsCluster } from '@mq/shared/services/nats-cluster';
+import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover, type FailoverReport } from '../src/failover';
 
 const TOTAL = 300;

@@ -1,6 +1,7 @@
 // The bench owns its three servers (private nats-server, redis-server and PostgreSQL cluster), so it
 // can restart them to observe what each transport keeps, and builds every driver on them.
-import { connectNats, connectRedis, pgPool, PrivateNatsServer, PrivatePostgresCluster, PrivateRedisServer, type Nats } from '@mq/shared';
+import { connectNats, connectRedis, pgPool, type Nats } from '@mq/shared';
+import { PrivateNatsServer, PrivatePostgresCluster, PrivateRedisServer } from '@mq/shared/services';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Driver } from './driver';

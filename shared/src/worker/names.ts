@@ -16,10 +16,3 @@ export function validateConsumerName(name: string, what = 'consumer name'): stri
   }
   return name;
 }
-
-/** The stream a subject belongs to when streams are auto-created: its first token, upper-cased (orders.created → ORDERS). */
-export function streamNameForSubject(subject: string): string {
-  const first = subject.split('.')[0];
-  if (!first || /[*>]/.test(first)) throw new InvalidNameError(`cannot derive a stream name from subject "${subject}"`);
-  return validateConsumerName(first.toUpperCase(), 'stream name');
-}
