@@ -1,0 +1,63 @@
+// Lessons share the default servers (4222, 6379, 5432), so nothing one lesson creates may collide
+// with another lesson's, or with a workshop worker left running. Every name a demo creates on a
+// shared server comes from its scope: stream L03_ORDERS on subjects l03.order.*, Redis keys
+// l02:..., databases l01_... . `pnpm reset` finds exactly these names (SCOPED_* below).
+// The story's names (ORDERS, order.email) stay in the narration; `label()` says whose copy it is.
+
+export interface LessonScope {
+  /** '03' for lesson 03, 'x03' for an exercise check of lesson 03. */
+  readonly id: string;
+  /** L03_ORDERS: a stream (or other JetStream name) owned by this lesson. */
+  stream(storyName: string): string;
+  /** l03.order.email: a subject inside this lesson's namespace. */
+  subject(storySubject: string): string;
+  /** l02:queue:email: a Redis key owned by this lesson. */
+  key(storyKey: string): string;
+  /** l01_tasks: a database (or schema) name prefix owned by this lesson. */
+  readonly database: string;
+  /** "ORDERS (lesson 03's copy: L03_ORDERS)": the story's name and the real one, for output. */
+  label(storyName: string): string;
+}
+
+export function lessonScope(lesson: string, kind: 'lesson' | 'exercise' = 'lesson'): LessonScope {
+  if (!/^\d\d$/.test(lesson)) throw new Error(`lesson must be two digits like "03", got "${lesson}"`);
+  const id = kind === 'exercise' ? `x${lesson}` : lesson;
+  const lower = kind === 'exercise' ? `x${lesson}` : `l${lesson}`;
+  const upper = lower.toUpperCase();
+  const owner = kind === 'exercise' ? `exercise ${lesson}'s` : `lesson ${lesson}'s`;
+  return {
+    id,
+    stream: (name) => `${upper}_${name}`,
+    subject: (s) => `${lower}.${s}`,
+    key: (k) => `${lower}:${k}`,
+    database: `${lower}_`,
+    label: (name) => `${name} (${owner} copy: ${upper}_${name})`,
+  };
+}
+
+/** What `pnpm reset` looks for: names that some lesson's or exercise's scope made. */
+export const SCOPED_STREAM = /^[LX]\d\d_/;
+export const SCOPED_KEY = /^[lx]\d\d:/;
+export const SCOPED_DATABASE = /^[lx]\d\d_/;
+
+/**
+ * Run `cleanup` once when the demo ends, whether it returns, throws, or the learner presses Ctrl-C
+ * (SIGINT) or something sends SIGTERM. A signal exits 130 / 143 after the cleanup; a second
+ * Ctrl-C during cleanup exits at once. Returns `done()`, to call at the normal end.
+ */
+export function cleanupOnExit(cleanup: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const run = () => (running ??= cleanup().catch((err) => console.error(`cleanup failed: ${(err as Error).message}`)));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (running) process.exit(signal === 'SIGINT' ? 130 : 143);
+    console.error(`\n${signal}: cleaning up before exit...`);
+    void run().then(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return async () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await run();
+  };
+}

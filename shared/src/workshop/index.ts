@@ -1,0 +1,57 @@
+// The workshop's contract: what an exercise is, and what its check answers. One exercise lives in
+// examples/NN-name/exercises/<id>/ (see CONTRIBUTING.md, "Exercises"); `pnpm verify <id>` imports
+// its check.ts and runs it against the learner's file, the reference solution, or a wrong one.
+
+export interface Exercise {
+  /** Globally unique, starts with the lesson number: '03-ack-decision'. */
+  id: string;
+  /** One line: 'Decide ack, nak with a delay, or term'. */
+  title: string;
+  /** Minutes a learner typically needs, for the instructor's plan. */
+  minutes: number;
+  /** One or two sentences: what the learner's code must achieve, in the chapter's words. */
+  goal: string;
+  /** What the check does to the code (the faults it injects), shown before it runs. */
+  checks: string[];
+  /**
+   * Judge an implementation. `ctx.modulePath` is the absolute path of the file under test
+   * (exercise.ts, solution.ts or a wrong-*.ts); import it, or spawn it in a child process when
+   * the check must SIGKILL it. Never write to it.
+   */
+  check(ctx: CheckContext): Promise<Verdict>;
+}
+
+export interface CheckContext {
+  /** Absolute path of the implementation under test. */
+  modulePath: string;
+  /** A line of progress for the learner ("publishing 20 orders..."). */
+  log(line: string): void;
+}
+
+/**
+ * ok: every promise held, with what was proved in numbers.
+ * not ok: each problem is one sentence in the learner's language, naming the item and the
+ * chapter's promise it breaks: "ORD-0007 was processed twice: worker 2 got it after worker 1's
+ * AckWait ran out". Never a stack trace.
+ */
+export type Verdict = { ok: true; proved: string[] } | { ok: false; problems: string[] };
+
+/** Identity helper that gives check.ts files their type. */
+export function defineExercise(exercise: Exercise): Exercise {
+  return exercise;
+}
+
+/** What a stub throws until the learner writes the code; checks report it as "not written yet". */
+export class NotWrittenYet extends Error {
+  override name = 'NotWrittenYet';
+  constructor(what: string) {
+    super(`TODO: ${what} (not written yet)`);
+  }
+}
+
+/** Turn whatever the learner's code threw into one sentence (no stack). */
+export function describeThrown(err: unknown): string {
+  if (err instanceof NotWrittenYet) return err.message;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
