@@ -14,3 +14,6 @@ export { PrivateNatsCluster } from './nats-cluster';
 export type { ClusterNode, PrivateNatsClusterOptions, JszMeta } from './nats-cluster';
 export { containerRuntimeAvailable, startContainer } from './containers';
 export type { ContainerKind } from './containers';
+// The full resolution (env URL, default port, private server, container) for tools that ask what a
+// lesson would get (pnpm doctor); lessons use resolveNats / resolveRedis / resolveDatabase.
+export { resolveService } from './resolve';
