@@ -1,11 +1,14 @@
 // The lesson contract, checked for every package under examples/: runnable by name, documented,
-// tested, linked from DESIGN.md; and a lesson whose service is unreachable says so in one sentence
-// and exits non-zero instead of hanging or printing a stack trace.
+// tested, linked from DESIGN.md; its README opens with navigation, time, Look / Try / Check and a
+// quote of real code (CONTRIBUTING.md); every program it ships answers --help; and a lesson whose
+// service is unreachable says so in one sentence and exits non-zero instead of hanging or printing
+// a stack trace.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lessonPrograms, lessonReadmeProblems } from '../../tools/docs/lesson-readme';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const lessons = fs.readdirSync(path.join(root, 'examples')).filter((d) => /^\d\d-/.test(d)).sort();
@@ -31,6 +34,33 @@ describe.each(lessons)('%s', (name) => {
     expect(readme.match(/```/g)?.length ?? 0).toBeGreaterThanOrEqual(4);
     expect(design).toContain(`examples/${name}`);
   });
+
+  it('README opens with navigation, **Time:**, ## Look / ## Try / ## Check and a look block', () => {
+    expect(lessonReadmeProblems(root, lessons, name), `examples/${name}/README.md`).toEqual([]);
+  });
+});
+
+describe('--help', () => {
+  const programs = lessons.flatMap((l) => lessonPrograms(root, l).map((p) => ({ lesson: l, program: p })));
+
+  it('prints usage on stdout and exits 0 for every src/main.ts and src/cli/*.ts', async () => {
+    const failures: string[] = [];
+    const queue = [...programs];
+    // A few at a time: each is a Node start-up, and the rest of the suite runs beside this.
+    const worker = async () => {
+      for (let job = queue.shift(); job; job = queue.shift()) {
+        const cwd = path.join(root, 'examples', job.lesson);
+        const r = await run(process.execPath, ['--import', 'tsx', job.program, '--help'], { cwd, timeout: 20_000 }).then(
+          (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => e,
+        );
+        if (r.code !== 0) failures.push(`${job.lesson}/${job.program}: exit ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
+        else if (!/usage/i.test(r.stdout)) failures.push(`${job.lesson}/${job.program}: no usage on stdout`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    expect(failures, 'programs whose --help fails').toEqual([]);
+  }, 90_000);
 });
 
 // Lessons that find a shared service (the others always start private servers they own).
