@@ -53,7 +53,7 @@ describe('docs:sync on a fixture lesson', () => {
     expect(r.problems).toEqual([{
       readme: 'examples/42-fixture/README.md',
       block: 'src/worker.ts#consume',
-      message: 'differs from its source at README line 10: found `  msg.nak();`, the source gives `  msg.ack();` (run pnpm docs:sync)',
+      message: 'differs from its source at README line 10: found "  msg.nak();", the source gives "  msg.ack();" (run pnpm docs:sync)',
     }]);
     const shifted = synced.replace('4-7', '5-8');
     expect(syncLooks(path.join(lesson, 'README.md'), readme(shifted), { check: true }).problems[0].message).toContain('line 7');

@@ -67,8 +67,8 @@ export function syncLooks(readmePath: string, content: string, opts: { check?: b
       if (opts.check) {
         const at = firstDifference(current, wanted.lines);
         if (at >= 0) {
-          const found = at < current.length ? `\`${current[at]}\`` : 'nothing';
-          const expected = at < wanted.lines.length ? `\`${wanted.lines[at]}\`` : 'nothing';
+          const found = at < current.length ? JSON.stringify(current[at]) : 'nothing';
+          const expected = at < wanted.lines.length ? JSON.stringify(wanted.lines[at]) : 'nothing';
           problems.push({
             readme,
             block,
