@@ -1,6 +1,7 @@
 // The workshop's contract: what an exercise is, and what its check answers. One exercise lives in
 // examples/NN-name/exercises/<id>/ (see CONTRIBUTING.md, "Exercises"); `pnpm verify <id>` imports
 // its check.ts and runs it against the learner's file, the reference solution, or a wrong one.
+import { pathToFileURL } from 'node:url';
 
 export interface Exercise {
   /** Globally unique, starts with the lesson number: '03-ack-decision'. */
@@ -54,4 +55,37 @@ export function describeThrown(err: unknown): string {
   if (err instanceof NotWrittenYet) return err.message;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
+}
+
+/**
+ * Import the file under test and pick the exports a check needs. A file that does not load or
+ * lacks an export is the learner's problem, answered as a Verdict: `if (!m.ok) return m;`.
+ */
+export async function importUnderTest<T>(
+  modulePath: string,
+  exports: readonly (keyof T & string)[],
+): Promise<{ ok: true; module: T } | { ok: false; problems: string[] }> {
+  const file = modulePath.split(/[\\/]/).pop();
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+  } catch (err) {
+    return { ok: false, problems: [`${file} does not load: ${describeThrown(err).split('\n')[0]}`] };
+  }
+  const missing = exports.filter((name) => typeof mod[name] !== 'function');
+  if (missing.length) return { ok: false, problems: [`${file} must export the function${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`] };
+  return { ok: true, module: mod as T };
+}
+
+/** A string as a learner can read it in a sentence: every character outside printable ASCII as \uXXXX. */
+export function escapeForDisplay(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x5c) out += '\\\\';
+    else if (c === 0x27) out += "\\'";
+    else if (c >= 0x20 && c < 0x7f) out += s[i];
+    else out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+  }
+  return `'${out}'`;
 }
