@@ -89,3 +89,17 @@ export function escapeForDisplay(s: string): string {
   }
   return `'${out}'`;
 }
+
+export { HistoryRecorder, checkHistory, classifyPublishError, findingSentences } from './history';
+export type {
+  AckedEvent,
+  Finding,
+  FindingKind,
+  HistoryCheck,
+  HistoryCheckOptions,
+  HistoryEvent,
+  ProcessedEvent,
+  PublishEvent,
+  PublishHandle,
+  PublishOutcome,
+} from './history';
