@@ -1,10 +1,11 @@
 // `pnpm verify --solutions`, for CI and for exercise authors: every reference solution passes, every
 // untouched stub fails with a message, every wrong-*.ts fails with the text of its `// expect:`
 // line. Lessons run side by side (their checks use private servers or their own exercise scope);
-// the runs of one lesson go one after another, since they share that scope.
+// the runs of one lesson go one after another, since they share that scope, unless the exercise
+// says it is `isolated` (private servers only): then its runs overlap too.
 import fs from 'node:fs';
 import path from 'node:path';
-import { discoverExercises, expectedText, relativeTo, type ExerciseFolder } from './discover';
+import { discoverExercises, expectedText, loadExercise, relativeTo, type ExerciseFolder } from './discover';
 import { isGitCheckout, showAtHead } from './git';
 import { durationText, type Io } from './io';
 import { problemsOf } from './report';
@@ -92,8 +93,14 @@ async function runCase(root: string, c: Case, io: Io): Promise<boolean> {
 export async function verifySolutions(root: string, io: Io): Promise<number> {
   const started = performance.now();
   const byLesson = new Map<string, Case[]>();
-  for (const folder of discoverExercises(root)) byLesson.set(folder.lesson, [...(byLesson.get(folder.lesson) ?? []), ...casesOf(folder)]);
-  const queue = [...byLesson.values()];
+  const queue: Case[][] = []; // each entry runs in order; entries run side by side
+  for (const folder of discoverExercises(root)) {
+    const loaded = await loadExercise(folder);
+    if (loaded.ok && loaded.exercise.isolated) queue.push(...casesOf(folder).map((c) => [c]));
+    else byLesson.set(folder.lesson, [...(byLesson.get(folder.lesson) ?? []), ...casesOf(folder)]);
+  }
+  queue.push(...byLesson.values());
+  const lessons = new Set(discoverExercises(root).map((f) => f.lesson)).size;
   let passed = 0;
   let failed = 0;
   const lane = async () => {
@@ -106,7 +113,7 @@ export async function verifySolutions(root: string, io: Io): Promise<number> {
   };
   await Promise.all(Array.from({ length: SOLUTIONS_CONCURRENCY }, lane));
   if (passed + failed === 0) io.out('No exercises found (examples/*/exercises/*/check.ts).');
-  io.out(`(${byLesson.size} lessons, ${durationText(Math.round(performance.now() - started))})`);
+  io.out(`(${lessons} lesson${lessons === 1 ? '' : 's'}, ${durationText(Math.round(performance.now() - started))})`);
   io.out(`${passed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

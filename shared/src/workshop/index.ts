@@ -15,6 +15,12 @@ export interface Exercise {
   /** What the check does to the code (the faults it injects), shown before it runs. */
   checks: string[];
   /**
+   * True when the check uses only private servers (or no server at all), so several runs of it may
+   * overlap: `pnpm verify --solutions` then runs its solution, stub and wrong files side by side.
+   * Leave it out when the check uses an exercise scope on the shared servers.
+   */
+  isolated?: boolean;
+  /**
    * Judge an implementation. `ctx.modulePath` is the absolute path of the file under test
    * (exercise.ts, solution.ts or a wrong-*.ts); import it, or spawn it in a child process when
    * the check must SIGKILL it. Never write to it.

@@ -31,6 +31,7 @@ const more = (list: string[], what: string) => (list.length > 1 ? `${list[0]} (a
 export default defineExercise({
   id: '05-fanout-or-queue',
   title: 'Fan-out between services, a queue within one',
+  isolated: true, // private servers only (or none): runs may overlap
   minutes: 10,
   goal: 'Write consumerFor(service, instance): email and analytics each get every order, while the two instances of one service split them.',
   checks: [

@@ -80,6 +80,7 @@ async function storedIds(admin: Nats): Promise<{ ids: string[]; unreadable: numb
 export default defineExercise({
   id: '08-survive-restart',
   title: 'A publisher that survives a broker SIGKILL',
+  isolated: true, // private servers only (or none): runs may overlap
   minutes: 15,
   goal: 'Write publishOrder(js, order): resolve only once the stream has the order, across broker crashes and restarts, and never store an order twice.',
   checks: [

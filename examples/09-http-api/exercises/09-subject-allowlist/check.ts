@@ -107,6 +107,7 @@ function hide(random: () => number, good: string, bad: string): string {
 export default defineExercise({
   id: '09-subject-allowlist',
   title: 'The subject allowlist in front of js.publish',
+  isolated: true, // private servers only (or none): runs may overlap
   minutes: 15,
   goal: 'Write checkSubject(subject): accept a plain subject inside the stream\'s orders.> namespace, reject everything a caller could abuse, each rejection with a reason.',
   checks: [
