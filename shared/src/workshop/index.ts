@@ -58,7 +58,7 @@ export class NotWrittenYet extends Error {
 
 /** Turn whatever the learner's code threw into one sentence (no stack). */
 export function describeThrown(err: unknown): string {
-  if (err instanceof NotWrittenYet) return err.message;
+  if (err instanceof NotWrittenYet || (err instanceof Error && err.name === 'NotWrittenYet')) return err.message;
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }
