@@ -133,7 +133,13 @@ export default defineExercise({
                   : ': a service must see every order'),
             );
           } else if (holders.length > 1) {
-            both.push(`${id} went to both ${service} instances: each instance has its own consumer (${holders.map((h) => `"${h.durable}"`).join(', ')}), so each keeps its own position and the customer gets two emails`);
+            const harm = service === 'email' ? 'the customer gets two emails' : 'the order is counted twice';
+            const names = [...new Set(holders.map((h) => `"${h.durable}"`))];
+            both.push(
+              names.length > 1
+                ? `${id} went to both ${service} instances: each instance has its own consumer (${names.join(', ')}), so each keeps its own position and ${harm}`
+                : `${id} went to both ${service} instances although they share ${names[0]}: the first did not ack it in time, and ${harm}`,
+            );
           } else if (got.get(holders[0].label)!.get(id)! > 1) {
             twice.push(`${id} reached ${holders[0].label.replace(' ', ' instance ')} ${got.get(holders[0].label)!.get(id)} times: an order is handled once per service`);
           }

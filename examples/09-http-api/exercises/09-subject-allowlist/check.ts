@@ -90,12 +90,15 @@ const BAD: BadCategory[] = [
   },
 ];
 
+const VALID_FIXED = ['orders.created', 'orders.eu.created', 'orders.ORD-0042', 'orders.user_1000.paid', 'orders.a', 'orders.-', `orders.${'x'.repeat(249)}`];
+const VALID_TOTAL = VALID_FIXED.length + VALID_FUZZ;
+const BAD_TOTAL = BAD.reduce((n, c) => n + c.fixed.length + (c.pool ? FUZZ_PER_CATEGORY : 0), 0);
+
 function validSubjects(random: () => number): string[] {
   const pick = (n: number) => Math.floor(random() * n);
   const token = () => Array.from({ length: 1 + pick(12) }, () => TOKEN_CHARS[pick(TOKEN_CHARS.length)]).join('');
-  const fixed = ['orders.created', 'orders.eu.created', 'orders.ORD-0042', 'orders.user_1000.paid', 'orders.a', 'orders.-', `orders.${'x'.repeat(249)}`];
   const fuzz = Array.from({ length: VALID_FUZZ }, () => ['orders', ...Array.from({ length: 1 + pick(4) }, token)].join('.'));
-  return [...fixed, ...fuzz];
+  return [...VALID_FIXED, ...fuzz];
 }
 
 /** A good subject with one bad character hidden after "orders." (inside or at the edge of a token). */
@@ -111,10 +114,10 @@ export default defineExercise({
   minutes: 15,
   goal: 'Write checkSubject(subject): accept a plain subject inside the stream\'s orders.> namespace, reject everything a caller could abuse, each rejection with a reason.',
   checks: [
-    'feed your checkSubject a deterministic seeded fuzz of about 600 subjects: system subjects ($JS., $SYS., _INBOX.), wildcards, empty tokens',
+    `feed your checkSubject ${BAD_TOTAL + VALID_TOTAL} subjects from a seeded fuzz (seed ${SEED}): system subjects ($JS., $SYS., _INBOX.), wildcards, empty tokens`,
     'whitespace, C0 and C1 control characters, direction-changing and invisible characters (U+202E, U+200E, U+200B), lone surrogates',
     'subjects outside orders.> and subjects over 256 characters: each must be rejected with a reason',
-    'and about 200 valid subjects inside orders.> (up to exactly 256 characters): each must be accepted',
+    `and ${VALID_TOTAL} valid subjects inside orders.> (up to exactly 256 characters): each must be accepted`,
   ],
   async check(ctx) {
     const m = await importUnderTest<UnderTest>(ctx.modulePath, ['checkSubject']);
@@ -155,7 +158,7 @@ export default defineExercise({
       const cases = [...cat.fixed];
       if (cat.pool) {
         for (let i = 0; i < FUZZ_PER_CATEGORY; i++) {
-          const good = valid[7 + Math.floor(random() * VALID_FUZZ)];
+          const good = valid[VALID_FIXED.length + Math.floor(random() * VALID_FUZZ)];
           cases.push(hide(random, good, cat.pool[Math.floor(random() * cat.pool.length)]));
         }
       }
@@ -168,8 +171,7 @@ export default defineExercise({
       }
       if (through.length) problems.push(through.length > 1 ? `${through[0]} (and ${through.length - 1} more ${cat.name} like it)` : through[0]);
     }
-    const total = BAD.reduce((n, c) => n + c.fixed.length + (c.pool ? FUZZ_PER_CATEGORY : 0), 0);
-    if (rejected === total) proved.push(`rejected all ${total} bad subjects, each with a reason, across ${BAD.length} categories (${BAD.map((c) => c.name).join(', ')})`);
+    if (rejected === BAD_TOTAL) proved.push(`rejected all ${BAD_TOTAL} bad subjects, each with a reason, across ${BAD.length} categories (${BAD.map((c) => c.name).join(', ')})`);
 
     const refused: string[] = [];
     for (const subject of valid) {
