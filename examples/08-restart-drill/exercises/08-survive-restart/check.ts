@@ -7,7 +7,7 @@ import { jetstream, RetentionPolicy, StorageType, type JetStreamClient } from '@
 import { nanos, TimeoutError } from '@nats-io/transport-node';
 import { connectNats, delay, ensureStream, makeOrder, waitFor, type Nats, type Order } from '@mq/shared';
 import { PrivateNatsServer } from '@mq/shared/services';
-import { checkHistory, defineExercise, describeThrown, findingSentences, HistoryRecorder, importUnderTest } from '@mq/shared/workshop';
+import { checkHistory, defineExercise, describeThrown, findingSentences, HistoryRecorder, importUnderTest, type Finding } from '@mq/shared/workshop';
 
 interface UnderTest {
   publishOrder(js: JetStreamClient, order: Order): Promise<void>;
@@ -141,7 +141,7 @@ export default defineExercise({
       const stored = new Set(ids);
 
       const problems: string[] = [];
-      const lost: string[] = [];
+      const lost: Finding[] = [];
       for (const [id, fate] of fates) {
         if (stored.has(id)) continue;
         const tries = rec.events.filter((e) => e.kind === 'publish' && e.id === id).length;
@@ -151,9 +151,9 @@ export default defineExercise({
             : tries === 0
               ? 'publishOrder returned without publishing it'
               : `publishOrder returned after ${tries} attempt${tries === 1 ? '' : 's'} without ever getting a PubAck`;
-        lost.push(`${id} never reached the stream: ${why}; the shop would lose this order, so retry until a PubAck comes`);
+        lost.push({ kind: 'never-processed', id, sentence: `${id} never reached the stream: ${why}; the shop would lose this order, so retry until a PubAck comes` });
       }
-      problems.push(...findingSentences(lost.map((sentence, i) => ({ kind: 'never-processed' as const, id: String(i), sentence }))));
+      problems.push(...findingSentences(lost));
       const verdict = checkHistory(rec.events, { stored: ids });
       problems.push(...findingSentences(verdict.findings));
       if (unreadable.length) problems.push(`Stream messages ${unreadable.slice(0, 5).join(', ')} are not an order as JSON (payload: JSON.stringify(order))`);
