@@ -76,24 +76,39 @@ export async function importUnderTest<T>(
   try {
     mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (err) {
-    return { ok: false, problems: [`${file} does not load: ${describeThrown(err).split('\n')[0]}`] };
+    return { ok: false, problems: [`${file} does not load: ${loadError(err)}`] };
   }
   const missing = exports.filter((name) => typeof mod[name] !== 'function');
   if (missing.length) return { ok: false, problems: [`${file} must export the function${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`] };
   return { ok: true, module: mod as T };
 }
 
-/** A string as a learner can read it in a sentence: every character outside printable ASCII as \uXXXX. */
-export function escapeForDisplay(s: string): string {
+/**
+ * Why a file does not load, in one line: the compiler's own line (`exercise.ts:3:0: ERROR: Expected
+ * "}"...` from tsx, `[PARSE_ERROR] Expected ...` from vitest's transformer) rather than its banner.
+ */
+function loadError(err: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  const lines = describeThrown(err).replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const compiler = lines.find((l) => /ERROR\]?:?/.test(l) && !/^Transform failed/.test(l));
+  return (compiler ?? lines[0] ?? 'unknown error').replace(/^.*[\\/]([^\\/]+\.ts:\d+:\d+:)/, '$1');
+}
+
+/**
+ * A string as a learner can read it in a sentence: every character outside printable ASCII as
+ * \uXXXX, and a long one cut after `max` characters with its length.
+ */
+export function escapeForDisplay(s: string, max = 80): string {
   let out = '';
-  for (let i = 0; i < s.length; i++) {
+  const shown = Math.min(s.length, max);
+  for (let i = 0; i < shown; i++) {
     const c = s.charCodeAt(i);
     if (c === 0x5c) out += '\\\\';
     else if (c === 0x27) out += "\\'";
     else if (c >= 0x20 && c < 0x7f) out += s[i];
     else out += `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
   }
-  return `'${out}'`;
+  return shown < s.length ? `'${out}…' (${s.length} characters)` : `'${out}'`;
 }
 
 export { HistoryRecorder, checkHistory, classifyPublishError, findingSentences } from './history';
