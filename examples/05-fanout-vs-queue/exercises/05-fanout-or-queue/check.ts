@@ -63,9 +63,9 @@ export default defineExercise({
 
     const server = await PrivateNatsServer.start();
     const instances: Instance[] = [];
+    let admin: Nats | undefined;
     try {
-      const admin = await connectNats(server.url, { name: 'check-05' });
-      instances.push({ service: 'email', n: 0, label: 'admin', durable: '', conn: admin });
+      admin = await connectNats(server.url, { name: 'check-05' });
       await ensureStream(admin.jsm, { name: STREAM, subjects: ['order.*'], retention: RetentionPolicy.Limits, storage: StorageType.Memory });
       const got = new Map<string, Map<string, number>>(); // "email 1" -> order id -> deliveries
       for (const service of SERVICES) {
@@ -93,17 +93,17 @@ export default defineExercise({
           })().catch(() => {});
         }
       }
-      ctx.log(`4 instances attached to ${new Set(instances.slice(1).map((i) => i.durable)).size} consumer(s); publishing ${ORDERS} orders`);
+      ctx.log(`4 instances attached to ${new Set(instances.map((i) => i.durable)).size} consumer(s); publishing ${ORDERS} orders`);
       const ids: string[] = [];
       for (let i = 1; i <= ORDERS; i++) {
         const order = makeOrder(i);
         ids.push(order.id);
         await admin.js.publish('order.created', JSON.stringify(order));
       }
-      const durables = [...new Set(instances.slice(1).map((i) => i.durable))];
+      const durables = [...new Set(instances.map((i) => i.durable))];
       const settled = async () => {
         for (const d of durables) {
-          const info = await admin.jsm.consumers.info(STREAM, d);
+          const info = await admin!.jsm.consumers.info(STREAM, d);
           if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
         }
         return true;
@@ -117,14 +117,14 @@ export default defineExercise({
       const problems: string[] = [];
       const proved: string[] = [];
       for (const service of SERVICES) {
-        const mine = instances.filter((i) => i.service === service && i.n > 0);
+        const mine = instances.filter((i) => i.service === service);
         const missing: string[] = [];
         const both: string[] = [];
         const twice: string[] = [];
         for (const id of ids) {
           const holders = mine.filter((i) => got.get(i.label)!.has(id));
           if (holders.length === 0) {
-            const other = instances.find((i) => i.n > 0 && i.service !== service && got.get(i.label)!.has(id));
+            const other = instances.find((i) => i.service !== service && got.get(i.label)!.has(id));
             const shared = other && mine.some((i) => i.durable === other.durable);
             missing.push(
               `${id} never reached ${service}` +
@@ -154,7 +154,7 @@ export default defineExercise({
       return problems.length ? { ok: false, problems } : { ok: true, proved };
     } finally {
       for (const i of instances) i.messages?.stop();
-      await Promise.allSettled(instances.map((i) => i.conn.close()));
+      await Promise.allSettled([...instances.map((i) => i.conn.close()), admin?.close()]);
       await server.dispose();
     }
   },
