@@ -3,6 +3,8 @@
 // shared server comes from its scope: stream L03_ORDERS on subjects l03.order.*, Redis keys
 // l02:..., databases l01_... . `pnpm reset` finds exactly these names (SCOPED_* below).
 // The story's names (ORDERS, order.email) stay in the narration; `label()` says whose copy it is.
+// In a class on one shared server, each learner sets MQ_LEARNER=<name>: the names gain that tag
+// (L03_ANA_ORDERS, l03.ana.order.*, l02:ana:..., l01_ana_...), so two learners never collide.
 
 export interface LessonScope {
   /** '03' for lesson 03, 'x03' for an exercise check of lesson 03. */
@@ -19,17 +21,25 @@ export interface LessonScope {
   label(storyName: string): string;
 }
 
-export function lessonScope(lesson: string, kind: 'lesson' | 'exercise' = 'lesson'): LessonScope {
+export function lessonScope(
+  lesson: string,
+  kind: 'lesson' | 'exercise' = 'lesson',
+  learner: string | undefined = process.env.MQ_LEARNER,
+): LessonScope {
   if (!/^\d\d$/.test(lesson)) throw new Error(`lesson must be two digits like "03", got "${lesson}"`);
+  const who = learner?.trim().toLowerCase() || undefined;
+  if (who !== undefined && !/^[a-z][a-z0-9]{0,15}$/.test(who)) {
+    throw new Error(`MQ_LEARNER must be a short name of letters and digits (like "ana" or "team2"), got "${learner}"`);
+  }
   const id = kind === 'exercise' ? `x${lesson}` : lesson;
-  const lower = kind === 'exercise' ? `x${lesson}` : `l${lesson}`;
+  const lower = (kind === 'exercise' ? `x${lesson}` : `l${lesson}`) + (who ? `_${who}` : '');
   const upper = lower.toUpperCase();
-  const owner = kind === 'exercise' ? `exercise ${lesson}'s` : `lesson ${lesson}'s`;
+  const owner = (kind === 'exercise' ? `exercise ${lesson}'s` : `lesson ${lesson}'s`) + (who ? ` (${who})` : '');
   return {
     id,
     stream: (name) => `${upper}_${name}`,
-    subject: (s) => `${lower}.${s}`,
-    key: (k) => `${lower}:${k}`,
+    subject: (s) => `${lower.replace('_', '.')}.${s}`,
+    key: (k) => `${lower.replace('_', ':')}:${k}`,
     database: `${lower}_`,
     label: (name) => `${name} (${owner} copy: ${upper}_${name})`,
   };
