@@ -27,5 +27,5 @@ export { PullWorker } from './worker/pull-worker';
 export type { HandlerResult, Handler, WorkerEvent, PullWorkerOptions, WorkerStats } from './worker/pull-worker';
 export { BackgroundLoop } from './background-loop';
 export { seededRandom, hashUnit } from './random';
-export { lessonScope, cleanupOnExit, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
+export { lessonScope, cleanupOnExit, scopedNames, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
 export type { LessonScope } from './scope';

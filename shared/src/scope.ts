@@ -71,3 +71,18 @@ export function cleanupOnExit(cleanup: () => Promise<void>): () => Promise<void>
     await run();
   };
 }
+
+/**
+ * The scoped-name patterns for one learner (MQ_LEARNER), or for every scope when no learner is
+ * given: `pnpm reset` run by ana on the room's server removes ana's names and nobody else's.
+ */
+export function scopedNames(learner: string | undefined = process.env.MQ_LEARNER): { stream: RegExp; key: RegExp; database: RegExp } {
+  const who = learner?.trim().toLowerCase();
+  if (!who) return { stream: SCOPED_STREAM, key: SCOPED_KEY, database: SCOPED_DATABASE };
+  if (!/^[a-z][a-z0-9]{0,15}$/.test(who)) throw new Error(`MQ_LEARNER must be a short name of letters and digits, got "${learner}"`);
+  return {
+    stream: new RegExp(`^[LX]\\d\\d_${who.toUpperCase()}_`),
+    key: new RegExp(`^[lx]\\d\\d:${who}:`),
+    database: new RegExp(`^[lx]\\d\\d_${who}_`),
+  };
+}

@@ -45,3 +45,21 @@ describe('lessonScope', () => {
     }
   });
 });
+
+describe('scopedNames', () => {
+  it('with MQ_LEARNER, matches that learner\'s names only', async () => {
+    const { scopedNames } = await import('../src/index');
+    const ana = scopedNames('ana');
+    const mine = lessonScope('03', 'lesson', 'ana');
+    const theirs = lessonScope('03', 'lesson', 'bo');
+    const plain = lessonScope('03', 'lesson', undefined);
+    expect(mine.stream('ORDERS')).toMatch(ana.stream);
+    expect(`${mine.database}tasks`).toMatch(ana.database);
+    expect(mine.key('q')).toMatch(ana.key);
+    for (const other of [theirs, plain]) {
+      expect(other.stream('ORDERS'), `ana's reset must spare ${other.stream('ORDERS')}`).not.toMatch(ana.stream);
+      expect(other.key('q'), `ana's reset must spare ${other.key('q')}`).not.toMatch(ana.key);
+    }
+    expect(scopedNames(undefined).stream).toBe(SCOPED_STREAM);
+  });
+});

@@ -1,7 +1,7 @@
 // What `pnpm reset` finds and removes on the default servers: every name some lesson's or exercise's
-// scope made (SCOPED_* from @mq/shared, the same patterns lessonScope() produces), and, only when
+// scope made (scopedNames() from @mq/shared: with MQ_LEARNER set, only that learner's), and, only when
 // asked, the unscoped names that older versions of the lessons used.
-import { connectNats, connectRedis, DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl, pgPool, SCOPED_DATABASE, SCOPED_KEY, SCOPED_STREAM } from '@mq/shared';
+import { connectNats, connectRedis, DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl, pgPool, scopedNames } from '@mq/shared';
 import { tcpReachable } from '@mq/shared/services';
 
 /** Names older lesson versions created on the shared servers before lessonScope existed. */
@@ -56,7 +56,7 @@ async function natsTargets(url: string, legacy: boolean, remove: boolean): Promi
     if (!nats.nc.info?.jetstream) return { ...report, skipped: 'JetStream is not enabled there, so no lesson stored anything' };
     for await (const si of nats.jsm.streams.list()) {
       const name = si.config.name;
-      const scoped = SCOPED_STREAM.test(name);
+      const scoped = scopedNames().stream.test(name);
       if (!scoped && !(legacy && LEGACY.streams.includes(name))) continue;
       const consumers: string[] = [];
       for await (const ci of nats.jsm.consumers.list(name)) consumers.push(ci.name);
@@ -86,7 +86,7 @@ async function redisTargets(url: string, legacy: boolean, remove: boolean): Prom
         cursor = next;
         for (const key of keys) {
           if (seen.has(key)) continue;
-          const scoped = SCOPED_KEY.test(key);
+          const scoped = scopedNames().key.test(key);
           if (scoped || (legacy && LEGACY.keys.test(key))) {
             seen.add(key);
             report.targets.push({ service: 'Redis', what: 'key', name: key, legacy: !scoped });
@@ -110,7 +110,7 @@ async function postgresTargets(url: string, legacy: boolean, remove: boolean): P
   try {
     const { rows } = await pool.query<{ datname: string }>('SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname');
     for (const { datname } of rows) {
-      const scoped = SCOPED_DATABASE.test(datname);
+      const scoped = scopedNames().database.test(datname);
       if (scoped || (legacy && LEGACY.databases.test(datname))) {
         report.targets.push({ service: 'PostgreSQL', what: 'database', name: datname, legacy: !scoped });
       }
