@@ -46,7 +46,13 @@ export async function takeDown(server: PrivateServer, mode: OutageMode): Promise
 }
 
 /** Keep the server down for `outageMs` (the story's 30 s, scaled), then restart it on the same store. */
-export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<{ restartRequestedAt: number; readyAt: number; probe: DownProbe }> {
+export interface BackTimes {
+  restartRequestedAt: number;
+  readyAt: number;
+  probe: DownProbe;
+}
+
+export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<BackTimes> {
   await delay(outageMs); // models how long the broker is down; nothing waits on this as a signal
   const probe = await probeDown(server);
   const restartRequestedAt = performance.now();

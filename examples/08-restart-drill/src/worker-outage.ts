@@ -125,7 +125,8 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
     note('worker', `all ${opts.ids.length} emails sent (backlog drained)`, drainedAt);
     const after = await waitFor(
       async () => {
-        // Short per-poll limit: a request sent while this connection is still reconnecting is dropped, and would otherwise wait its full timeout.
+        // Short per-poll limit: a request sent while this connection is still reconnecting is dropped,
+        // and would otherwise wait its full timeout.
         const s = await withTimeout(brokerState(opts.jsm, opts.stream), 500, 'consumer info');
         return s.pending === 0 && s.ackPending === 0 ? s : undefined;
       },
