@@ -2,6 +2,7 @@
 // partitions with one-at-a-time consumers restore per-user order while partitions run in parallel,
 // and what a hot user does to a partition (and what 100 partitions do and do not fix).
 import { cleanupOnExit, connectNats, createOutput, intFlag, parseFlags, resolveNats, runMain, timings, UsageError } from '@mq/shared';
+import { scenePinnedFailover, sceneSubjectMapping } from './scene-current-server';
 import { sceneHotUser } from './scene-hot-user';
 import { sceneLoad } from './scene-load';
 import { scenePopulation } from './scene-population';
@@ -47,6 +48,8 @@ runMain(async () => {
     await sceneLoad(nats, out, { seed, ackWaitMs, maxAckPending });
     await sceneHotUser(nats, out, ackWaitMs);
     scenePopulation(out);
+    await sceneSubjectMapping(out);
+    await scenePinnedFailover(nats, service.url, out);
   } finally {
     await done();
   }
