@@ -38,7 +38,7 @@ describe('07-dlq (a): dead letters from the business layer', () => {
     await waitFor(async () => (await messagesIn(fx.nats.jsm, ORDERS_STREAM)) === 0, { what: 'ORDERS_STREAM empty' });
 
     // Delivered exactly maxDeliveries times: 3 retries, then the DLQ on the 4th failure.
-    expect(r.seen.filter((s) => s.seq === poisonSeq).map((s) => s.delivery)).toEqual([1, 2, 3, 4]);
+    expect(r.seen.filter((s) => s.seq === poisonSeq).map((s) => s.delivery), 'deliveries of the poison order').toEqual([1, 2, 3, 4]);
     expect(r.outcomes.filter((o) => o.seq === poisonSeq).map((o) => o.kind)).toEqual(['retry', 'retry', 'retry', 'dead-lettered']);
     // Never blocking: every good order (published after the poison) was sent once; the first one
     // while the poison waited for its second delivery, all of them before it was dead-lettered.
