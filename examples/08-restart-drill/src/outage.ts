@@ -37,6 +37,7 @@ export async function probeDown(server: PrivateServer): Promise<DownProbe> {
   return { running: server.running, accepting: await tcpReachable(host, server.port) };
 }
 
+// #region look-outage
 /** Bring the server down. Resolves once the process has exited. */
 export async function takeDown(server: PrivateServer, mode: OutageMode): Promise<{ downRequestedAt: number; downAt: number }> {
   const downRequestedAt = performance.now();
@@ -59,6 +60,7 @@ export async function bringBackAfter(server: PrivateServer, outageMs: number): P
   await server.restart();
   return { restartRequestedAt, readyAt: performance.now(), probe };
 }
+// #endregion look-outage
 
 /** The whole outage: down, wait, back. */
 export async function outage(server: PrivateServer, mode: OutageMode, outageMs: number): Promise<OutageTimes> {

@@ -73,6 +73,7 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
   let repeats = 0;
   const ackErrorSeqs: number[] = [];
 
+  // #region look-worker-resumes
   const worker = new PullWorker({
     js: jetstream(opts.workerNc, { timeout: opts.apiTimeoutMs ?? 500 }),
     nc: opts.workerNc, // a reconnect cuts the fetch-error backoff short
@@ -111,6 +112,8 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
       return 'ack';
     },
   });
+  // #endregion look-worker-resumes
+
 
   const startedAt = performance.now();
   worker.start();
