@@ -66,8 +66,8 @@ describe('07-dlq (a): dead letters from the business layer', () => {
     const raw = await fx.nats.jsm.streams.getMessage(DLQ_STREAM, { seq: letter.dlqSeq });
     expect(raw!.header.get(DLQ_HEADERS.seq)).toBe(String(poisonSeq));
     expect(raw!.header.get(DLQ_HEADERS.deliveries)).toBe('4');
-    expect(Number.isNaN(Date.parse(raw!.header.get(DLQ_HEADERS.failedAt)))).toBe(false);
-    expect(Number.isNaN(Date.parse(raw!.header.get(DLQ_HEADERS.publishedAt)))).toBe(false);
+    expect(Date.parse(raw!.header.get(DLQ_HEADERS.failedAt)), `${DLQ_HEADERS.failedAt} is a time`).not.toBeNaN();
+    expect(Date.parse(raw!.header.get(DLQ_HEADERS.publishedAt)), `${DLQ_HEADERS.publishedAt} is a time`).not.toBeNaN();
 
     // Fix the fault, redrive: processed exactly once, DLQ empty.
     r.refusals.fix('vip@mail.invalid');
