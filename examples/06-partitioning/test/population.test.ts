@@ -6,9 +6,9 @@ import { generatePopulation, spread } from '../src/population';
 
 describe('partition routing', () => {
   it("routes by userId % N into the story's subjects", () => {
-    expect(partitionSubject({ userId: 123, event: 'paid' }, 10)).toBe('order.partition.3.paid');
-    expect(partitionSubject({ userId: 456, event: 'created' }, 10)).toBe('order.partition.6.created');
-    expect(partitionSubject({ userId: 123, event: 'paid' }, 100)).toBe('order.partition.23.paid');
+    expect(partitionSubject({ userId: 123, event: 'paid' }, 10)).toBe('l06.order.partition.3.paid');
+    expect(partitionSubject({ userId: 456, event: 'created' }, 10)).toBe('l06.order.partition.6.created');
+    expect(partitionSubject({ userId: 123, event: 'paid' }, 100)).toBe('l06.order.partition.23.paid');
     expect(() => partitionOf(-7, 10)).toThrow(/non-negative integer/); // Go's -7 % 10 is -7: no such partition
     expect(() => partitionOf(7, 0)).toThrow(/positive integer/);
   });

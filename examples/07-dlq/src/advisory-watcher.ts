@@ -7,7 +7,7 @@
 import { ensureDurable, PullWorker, type WorkerEvent } from '@mq/shared';
 import { RetentionPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import { publishDeadLetter } from './dead-letter';
-import { MAX_DELIVERIES_STREAM } from './topology';
+import { MAX_DELIVERIES_STREAM } from './setup';
 
 /** io.nats.jetstream.advisory.v1.max_deliver */
 export interface MaxDeliveriesAdvisory {
@@ -66,7 +66,8 @@ export async function startAdvisoryWatcher(opts: {
         publishedAt: original.time,
       });
       // Only a work-queue stream strands the message; on limits/interest streams other consumers may still need it.
-      const deletedOriginal = (await retentionOf(advisory.stream)) === RetentionPolicy.Workqueue && (await deleteIfPresent(opts.jsm, advisory.stream, advisory.stream_seq));
+      const workQueue = (await retentionOf(advisory.stream)) === RetentionPolicy.Workqueue;
+      const deletedOriginal = workQueue && (await deleteIfPresent(opts.jsm, advisory.stream, advisory.stream_seq));
       opts.onOutcome?.({ kind: 'dead-lettered', advisory, dlqSeq: ack.seq, deletedOriginal });
     },
   }).start();

@@ -33,6 +33,7 @@ export function withDeadLetters(handle: (msg: JsMsg) => unknown, policy: DeadLet
       policy.onOutcome?.({ kind: 'ok', ...base });
       return 'ack';
     } catch (err) {
+      // #region look-dlq-decision
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       const reason: DeadLetterReason | undefined =
         err instanceof MalformedPayloadError ? 'malformed' : base.delivery >= policy.maxDeliveries ? 'retries-exhausted' : undefined;
@@ -62,6 +63,7 @@ export function withDeadLetters(handle: (msg: JsMsg) => unknown, policy: DeadLet
         policy.onOutcome?.({ kind: 'dlq-failed', ...base, error, dlqError: (dlqErr as Error).message });
         return { nak: true, delayMs };
       }
+      // #endregion look-dlq-decision
     }
   };
 }

@@ -5,7 +5,7 @@
 import type { JetStreamClient, JetStreamManager, MsgRequest, PubAck, StoredMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { isApiError } from '@mq/shared';
-import { DLQ_STREAM, DLQ_SUBJECTS, dlqSubjectFor } from './topology';
+import { DLQ_STREAM, DLQ_SUBJECTS, dlqSubjectFor } from './setup';
 
 export const DLQ_HEADERS = {
   subject: 'Dlq-Original-Subject',
@@ -71,7 +71,12 @@ export function readDeadLetter(m: StoredMsg): DeadLetter {
   return {
     dlqSeq: m.seq,
     dlqSubject: m.subject,
-    original: { subject: get(DLQ_HEADERS.subject), stream: get(DLQ_HEADERS.stream), seq: Number(get(DLQ_HEADERS.seq)), publishedAt: get(DLQ_HEADERS.publishedAt) },
+    original: {
+      subject: get(DLQ_HEADERS.subject),
+      stream: get(DLQ_HEADERS.stream),
+      seq: Number(get(DLQ_HEADERS.seq)),
+      publishedAt: get(DLQ_HEADERS.publishedAt),
+    },
     consumer: get(DLQ_HEADERS.consumer),
     deliveries: Number(get(DLQ_HEADERS.deliveries)),
     error: get(DLQ_HEADERS.error),

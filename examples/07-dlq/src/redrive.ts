@@ -1,52 +1,60 @@
-// `pnpm --filter 07-dlq redrive`: replay the dead letters on the server resolveNats() finds, after
-// the fault that killed them is fixed. Lists them first; --dry-run stops there.
-import { connectNats, createOutput, intFlag, parseFlags, resolveNats, runMain, UsageError } from '@mq/shared';
-import { redrive } from './dlq-redrive';
-import { DLQ_STREAM } from './topology';
+// Redrive: once the fault is fixed, put dead letters back where they came from. Each one is
+// republished to its original subject (payload and its own headers), confirmed, and only then
+// deleted from the DLQ. The republish carries a message id derived from the DLQ sequence, so a
+// redrive that dies between the two steps and is run again is dropped as a duplicate by ORDERS.
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { listDeadLetters, type DeadLetter } from './dead-letter';
+import { DLQ_STREAM } from './setup';
 
-const USAGE = `Usage: pnpm --filter 07-dlq redrive [-- options]
+export const REDRIVEN_FROM = 'Redriven-From';
 
-Republishes dead letters from the ${DLQ_STREAM} stream to their original subjects, then removes them.
+/** The message id a redrive publishes with: the same for every attempt to redrive one DLQ entry. */
+export function redriveMsgId(dlqSeq: number): string {
+  return `redrive:${DLQ_STREAM}:${dlqSeq}`;
+}
 
-  --subject <s>   only dead letters of this original subject (e.g. order.email)
-  --limit <n>     at most n dead letters
-  --dry-run       list them, change nothing
-  -h, --help      this text`;
+export interface RedriveOptions {
+  /** Only dead letters of this original subject (e.g. order.email). */
+  subject?: string;
+  limit?: number;
+  /** List what would be redriven, change nothing. */
+  dryRun?: boolean;
+}
 
-runMain(async () => {
-  const flags = parseFlags(USAGE, { subject: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' } });
-  let limit: number;
-  try {
-    limit = intFlag('limit', flags.limit, 1_000_000, 1, 1_000_000);
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${USAGE}`); // intFlag's message alone lacks the usage
-  }
-  const out = createOutput();
-  const service = await resolveNats();
-  out.say(service.description);
-  const nats = await connectNats(service.url, { name: '07-dlq-redrive' });
-  try {
-    const dryRun = flags['dry-run'] ?? false;
-    const done = await redrive(nats, { subject: flags.subject, limit, dryRun });
-    if (done.length === 0) {
-      out.say(`No dead letters${flags.subject ? ` for ${flags.subject}` : ''} in ${DLQ_STREAM}.`);
-      return;
+export interface Redriven {
+  letter: DeadLetter;
+  /** Where it landed again (absent on a dry run). */
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+}
+
+export async function redrive(nats: { js: JetStreamClient; jsm: JetStreamManager }, opts: RedriveOptions = {}): Promise<Redriven[]> {
+  const letters = (await listDeadLetters(nats.jsm, { subject: opts.subject })).slice(0, opts.limit ?? Infinity);
+  const done: Redriven[] = [];
+  for (const letter of letters) {
+    if (opts.dryRun) {
+      done.push({ letter });
+      continue;
     }
-    out.table(
-      done.map((r) => ({
-        'dlq seq': r.letter.dlqSeq,
-        'original subject': r.letter.original.subject,
-        'original seq': r.letter.original.seq,
-        deliveries: r.letter.deliveries,
-        reason: r.letter.reason,
-        'last error': r.letter.error.slice(0, 60),
-        ...(dryRun ? {} : { 'now at': `${r.stream} seq ${r.seq}${r.duplicate ? ' (duplicate, dropped)' : ''}` }),
-      })),
-    );
-    if (dryRun) out.say(`${done.length} dead letter(s) would be redriven (--dry-run: nothing changed).`);
-    else out.ok(`${done.length} dead letter(s) republished to their original subjects and removed from ${DLQ_STREAM}.`);
-  } finally {
-    await nats.close();
-    await service.close();
+    // #region look-redrive
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(letter.originalHeaders)) h.set(k, v);
+    h.set(REDRIVEN_FROM, `${DLQ_STREAM}/${letter.dlqSeq}`);
+    // The same msgID on every attempt: a redrive re-run after a crash is dropped by the dedup window.
+    const msgID = redriveMsgId(letter.dlqSeq);
+    const ack = await nats.js.publish(letter.original.subject, letter.data, { headers: h, msgID }).catch(noStream(letter));
+    await nats.jsm.streams.deleteMessage(DLQ_STREAM, letter.dlqSeq); // only once the original stream confirmed it
+    // #endregion look-redrive
+    done.push({ letter, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
   }
-});
+  return done;
+}
+
+/** "jetstream is not enabled" on a publish really means no stream captured the subject (no responders). */
+function noStream(letter: DeadLetter) {
+  return (err: Error): never => {
+    throw new Error(`no stream stored ${letter.original.subject} (${err.message}): is its stream gone?`, { cause: err });
+  };
+}

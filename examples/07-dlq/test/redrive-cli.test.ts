@@ -6,11 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDERS } from '@mq/shared';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { listDeadLetters, publishDeadLetter } from '../src/dead-letter';
-import { REDRIVEN_FROM } from '../src/dlq-redrive';
-import { setupTopology } from '../src/topology';
+import { REDRIVEN_FROM } from '../src/redrive';
+import { DLQ_STREAM, ORDERS_STREAM, setup, SUBJECTS } from '../src/setup';
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** A child that hangs is SIGKILLed after this long, so it cannot outlive the test. */
@@ -19,17 +18,17 @@ const CHILD_TIMEOUT_MS = 20_000;
 let fx: NatsFixture;
 beforeAll(async () => {
   fx = await privateNats();
-  await setupTopology(fx.nats.jsm, { fresh: true });
-  const letter = { stream: ORDERS, consumer: 'w', deliveries: 4, error: 'boom', reason: 'retries-exhausted' as const };
-  await publishDeadLetter(fx.nats.js, { ...letter, subject: 'order.email', seq: 11, data: new TextEncoder().encode('{"orderId":"ORD-0011"}') });
-  await publishDeadLetter(fx.nats.js, { ...letter, subject: 'order.push', seq: 12, data: new TextEncoder().encode('{"orderId":"ORD-0012"}') });
+  await setup(fx.nats.jsm, { fresh: true });
+  const letter = { stream: ORDERS_STREAM, consumer: 'w', deliveries: 4, error: 'boom', reason: 'retries-exhausted' as const };
+  await publishDeadLetter(fx.nats.js, { ...letter, subject: SUBJECTS.email, seq: 11, data: new TextEncoder().encode('{"orderId":"ORD-0011"}') });
+  await publishDeadLetter(fx.nats.js, { ...letter, subject: SUBJECTS.push, seq: 12, data: new TextEncoder().encode('{"orderId":"ORD-0012"}') });
 });
 afterAll(() => fx?.dispose());
 
 function run(...args: string[]): Promise<{ code: number | null; out: string }> {
   // One node process with the tsx loader (what the `redrive` script runs), not the tsx CLI, which
   // would run the script in a grandchild that a kill of the CLI leaves behind.
-  const argv = ['--import', 'tsx', 'src/redrive.ts', ...args];
+  const argv = ['--import', 'tsx', 'src/cli/redrive.ts', ...args];
   return promisify(execFile)(process.execPath, argv, { cwd: pkg, env: { ...process.env, NATS_URL: fx.url }, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' }).then(
     ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
     (err: { code: number | null; killed?: boolean; stdout: string; stderr: string }) => ({
@@ -42,7 +41,7 @@ function run(...args: string[]): Promise<{ code: number | null; out: string }> {
 describe('pnpm --filter 07-dlq redrive', () => {
   it('--dry-run changes nothing, --subject redrives only that subject, a bad flag prints the usage and exits 2', async () => {
     // Three learners at once; they touch different dead letters, so the outcome does not depend on who goes first.
-    const [dry, real, bad] = await Promise.all([run('--dry-run', '--subject', 'order.push'), run('--subject', 'order.email'), run('--limit', 'many')]);
+    const [dry, real, bad] = await Promise.all([run('--dry-run', '--subject', SUBJECTS.push), run('--subject', SUBJECTS.email), run('--limit', 'many')]);
 
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('(from NATS_URL)');
@@ -52,12 +51,12 @@ describe('pnpm --filter 07-dlq redrive', () => {
     expect(real.code).toBe(0);
     expect(real.out).toContain('1 dead letter(s) republished');
     // The push dead letter is still there (dry run); the email one is back on its original subject.
-    expect((await listDeadLetters(fx.nats.jsm)).map((l) => l.original.subject)).toEqual(['order.push']);
-    const back = (await fx.nats.jsm.streams.getMessage(ORDERS, { seq: 1 }))!;
-    expect(back.subject).toBe('order.email');
+    expect((await listDeadLetters(fx.nats.jsm)).map((l) => l.original.subject)).toEqual([SUBJECTS.push]);
+    const back = (await fx.nats.jsm.streams.getMessage(ORDERS_STREAM, { seq: 1 }))!;
+    expect(back.subject).toBe(SUBJECTS.email);
     expect(back.string()).toBe('{"orderId":"ORD-0011"}');
-    expect(back.header.get(REDRIVEN_FROM)).toBe('DLQ/1');
-    expect((await fx.nats.jsm.streams.info(ORDERS)).state.messages).toBe(1);
+    expect(back.header.get(REDRIVEN_FROM)).toBe(`${DLQ_STREAM}/1`);
+    expect((await fx.nats.jsm.streams.info(ORDERS_STREAM)).state.messages).toBe(1);
 
     expect(bad.code).toBe(2);
     expect(bad.out).toContain('--limit must be an integer');

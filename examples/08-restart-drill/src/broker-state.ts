@@ -40,7 +40,13 @@ export function orderIds(count: number, first = 1): string[] {
  * Publish `count` email tasks (orders first..first+count-1), each with a PubAck and its order id as
  * Nats-Msg-Id. Up to `window` publishes are in flight at once. Returns the order ids.
  */
-export async function publishEmailTasks(js: JetStreamClient, count: number, opts: { first?: number; subject?: string; window?: number } = {}): Promise<string[]> {
+export interface PublishOptions {
+  first?: number;
+  subject?: string;
+  window?: number;
+}
+
+export async function publishEmailTasks(js: JetStreamClient, count: number, opts: PublishOptions = {}): Promise<string[]> {
   const first = opts.first ?? 1;
   const window = opts.window ?? 100;
   const subject = opts.subject ?? TASK_SUBJECTS.send_email;

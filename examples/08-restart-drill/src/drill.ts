@@ -34,7 +34,13 @@ export interface DrillResult {
 }
 
 /** Take the broker down (`stop` or `kill`), wait out the outage, restart it, and look again. */
-export async function runDrill(server: PrivateServer, nats: Nats, watch: ConnectionWatch, opts: { stream?: string; mode: OutageMode; outageMs: number }): Promise<DrillResult> {
+export interface DrillOptions {
+  stream?: string;
+  mode: OutageMode;
+  outageMs: number;
+}
+
+export async function runDrill(server: PrivateServer, nats: Nats, watch: ConnectionWatch, opts: DrillOptions): Promise<DrillResult> {
   const stream = opts.stream ?? ORDERS;
   const before = await brokerState(nats.jsm, stream);
   const times = await outage(server, opts.mode, opts.outageMs);

@@ -37,6 +37,7 @@ export async function probeDown(server: PrivateServer): Promise<DownProbe> {
   return { running: server.running, accepting: await tcpReachable(host, server.port) };
 }
 
+// #region look-outage
 /** Bring the server down. Resolves once the process has exited. */
 export async function takeDown(server: PrivateServer, mode: OutageMode): Promise<{ downRequestedAt: number; downAt: number }> {
   const downRequestedAt = performance.now();
@@ -46,13 +47,20 @@ export async function takeDown(server: PrivateServer, mode: OutageMode): Promise
 }
 
 /** Keep the server down for `outageMs` (the story's 30 s, scaled), then restart it on the same store. */
-export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<{ restartRequestedAt: number; readyAt: number; probe: DownProbe }> {
+export interface BackTimes {
+  restartRequestedAt: number;
+  readyAt: number;
+  probe: DownProbe;
+}
+
+export async function bringBackAfter(server: PrivateServer, outageMs: number): Promise<BackTimes> {
   await delay(outageMs); // models how long the broker is down; nothing waits on this as a signal
   const probe = await probeDown(server);
   const restartRequestedAt = performance.now();
   await server.restart();
   return { restartRequestedAt, readyAt: performance.now(), probe };
 }
+// #endregion look-outage
 
 /** The whole outage: down, wait, back. */
 export async function outage(server: PrivateServer, mode: OutageMode, outageMs: number): Promise<OutageTimes> {

@@ -12,7 +12,13 @@ export interface RedisDrillResult {
   outage: OutageTimes;
 }
 
-export async function redisDrill(server: PrivateServer, opts: { count: number; mode: OutageMode; outageMs: number }): Promise<RedisDrillResult> {
+export interface RedisDrillOptions {
+  count: number;
+  mode: OutageMode;
+  outageMs: number;
+}
+
+export async function redisDrill(server: PrivateServer, opts: RedisDrillOptions): Promise<RedisDrillResult> {
   // Reconnect quickly and forever, like the NATS client: the drill is about the data, not the client.
   const redis = connectRedis(server.url, { retryStrategy: () => 100, maxRetriesPerRequest: null });
   try {

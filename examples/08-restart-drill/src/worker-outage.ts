@@ -73,6 +73,7 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
   let repeats = 0;
   const ackErrorSeqs: number[] = [];
 
+  // #region look-worker-resumes
   const worker = new PullWorker({
     js: jetstream(opts.workerNc, { timeout: opts.apiTimeoutMs ?? 500 }),
     nc: opts.workerNc, // a reconnect cuts the fetch-error backoff short
@@ -111,6 +112,8 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
       return 'ack';
     },
   });
+  // #endregion look-worker-resumes
+
 
   const startedAt = performance.now();
   worker.start();
@@ -125,7 +128,8 @@ export async function workerThroughOutage(opts: WorkerOutageOptions): Promise<Wo
     note('worker', `all ${opts.ids.length} emails sent (backlog drained)`, drainedAt);
     const after = await waitFor(
       async () => {
-        // Short per-poll limit: a request sent while this connection is still reconnecting is dropped, and would otherwise wait its full timeout.
+        // Short per-poll limit: a request sent while this connection is still reconnecting is dropped,
+        // and would otherwise wait its full timeout.
         const s = await withTimeout(brokerState(opts.jsm, opts.stream), 500, 'consumer info');
         return s.pending === 0 && s.ackPending === 0 ? s : undefined;
       },

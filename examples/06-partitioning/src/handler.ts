@@ -1,9 +1,8 @@
 // The worker's side of a scene: "process" an order event by waiting the planned time, then ack it
 // or, if the plan says this attempt fails, nak it for a retry. Everything lands in the ProcessingLog.
-import { delay, type Handler } from '@mq/shared';
-import type { ProcessingLog } from './processing-log';
-import { hashUnit } from '@mq/shared';
+import { delay, hashUnit, type Handler } from '@mq/shared';
 import type { OrderEvent, OrderEventMsg } from './partitions';
+import type { ProcessingLog } from './processing-log';
 
 export interface WorkPlan {
   /** How long processing this delivery takes, ms. */

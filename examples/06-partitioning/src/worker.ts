@@ -4,7 +4,8 @@
 //   - the plain queue group of lesson 04: several workers sharing one durable, no limit: fast, unordered.
 import { ensureDurable, PullWorker, waitFor, type Handler, type WorkerEvent } from '@mq/shared';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
-import { PARTITION_STREAM, partitionFilter } from './partitions';
+import { partitionFilter } from './partitions';
+import { PARTITION_STREAM } from './setup';
 
 export interface WorkerGroup {
   readonly workers: PullWorker[];
@@ -22,22 +23,33 @@ interface Common {
 
 export const partitionConsumer = (p: number) => `partition-${p}`;
 
+interface PartitionOptions extends Common {
+  partitions: number;
+  /** Per consumer; default 1; null leaves the server default (1000). */
+  maxAckPending?: number | null;
+  /** Messages per fetch (default 1). */
+  batch?: number;
+}
+
 /**
  * One durable per partition. maxAckPending 1 is what makes a retry safe: while an event waits for
  * its redelivery, the server hands out nothing else from that partition. Pass `maxAckPending: null`
  * and a bigger batch to see what goes wrong without it.
  */
-export async function startPartitionWorkers(opts: Common & { partitions: number; maxAckPending?: number | null; batch?: number }): Promise<WorkerGroup> {
+export async function startPartitionWorkers(opts: PartitionOptions): Promise<WorkerGroup> {
   const workers: PullWorker[] = [];
+  // #region look-partition-consumers
   for (let p = 0; p < opts.partitions; p++) {
     const consumer = partitionConsumer(p);
     await ensureDurable(opts.jsm, PARTITION_STREAM, consumer, {
-      filterSubject: partitionFilter(p),
+      filterSubject: partitionFilter(p), // only this partition's users
       ackWaitMs: opts.ackWaitMs,
+      // One unacked message at a time: a nak'd event blocks its partition until it is redelivered and acked.
       ...(opts.maxAckPending === null ? {} : { maxAckPending: opts.maxAckPending ?? 1 }),
     });
-    workers.push(worker(opts, consumer, consumer, opts.batch ?? 1));
+    workers.push(worker(opts, consumer, consumer, opts.batch ?? 1)); // one worker per partition
   }
+  // #endregion look-partition-consumers
   return group(workers);
 }
 
@@ -50,7 +62,8 @@ export async function startSharedQueue(opts: Common & { count: number }): Promis
   const g = group(workers);
   // Every worker must have a pull request waiting before anything is published, so the first
   // messages really go to different workers (otherwise the race decides who gets what).
-  await waitFor(async () => (await opts.jsm.consumers.info(PARTITION_STREAM, SHARED_CONSUMER)).num_waiting >= opts.count, {
+  const waiting = async () => (await opts.jsm.consumers.info(PARTITION_STREAM, SHARED_CONSUMER)).num_waiting;
+  await waitFor(async () => (await waiting()) >= opts.count, {
     timeoutMs: 5_000,
     what: `${opts.count} workers waiting on ${SHARED_CONSUMER}`,
   });

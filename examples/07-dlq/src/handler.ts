@@ -1,4 +1,4 @@
-// The two workers of the lesson and their poison messages.
+// The handlers of the lesson's two workers, and the downstream faults that poison their messages.
 //   email: parses the task and asks the mail relay to send it. The relay rejects one recipient's
 //          domain: a fault no retry fixes, until someone fixes the domain (then: redrive).
 //   push:  no dead-letter code at all. A revoked device token makes it throw on every delivery;
