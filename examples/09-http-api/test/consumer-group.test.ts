@@ -4,7 +4,7 @@
 // (term), or, if a member never gives up, by the server's max_deliver on the durable.
 import type { PubAck } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureDurable, waitFor, type Nats, type PullWorker } from '@mq/shared';
+import { ensureDurable, waitFor, withTimeout, type Nats, type PullWorker } from '@mq/shared';
 import type { NatsFixture } from '@mq/shared/testing';
 import type { RunningService } from '../src/service';
 import { setupGroup } from '../src/setup';
@@ -128,8 +128,7 @@ it("stops delivering at the durable's max_deliver when the member never gives up
       const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-STUCK' } });
       seq = r.body.sequence as number;
       expect(seq).toBe(before.last_seq + 1);
-      const next = advisories[Symbol.asyncIterator]().next();
-      const m = await waitFor(() => next, { timeoutMs: 5_000, what: 'the MAX_DELIVERIES advisory' });
+      const m = await withTimeout(advisories[Symbol.asyncIterator]().next(), 5_000, 'the MAX_DELIVERIES advisory');
       advisory = m.value.json();
       // The server has stopped: after the advisory the durable holds nothing to deliver and nothing awaiting an ack.
       const info = await f.nats.jsm.consumers.info('ORDERS', GROUP);
@@ -139,6 +138,7 @@ it("stops delivering at the durable's max_deliver when the member never gives up
       });
       expect(info.delivered.consumer_seq, 'deliveries the server made').toBe(3);
     } finally {
+      advisories.unsubscribe();
       await shutdown([w], members);
     }
     expect(advisory).toMatchObject({ stream_seq: seq, deliveries: 3 });

@@ -2,9 +2,10 @@
 // ORDERS gets 3 replicas; the stream leader is SIGKILLed while the shop publishes and the email
 // worker consumes; a checker then proves that no acknowledged order was lost. Always a private
 // cluster: this demo kills one of its nodes.
-import { createOutput, intFlag, parseFlags, runMain, timings, UsageError } from '@mq/shared';
+import { cleanupOnExit, createOutput, intFlag, parseFlags, runMain, timings, UsageError } from '@mq/shared';
 import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover } from './failover';
+import { privateServerVersion } from './server-version';
 
 const USAGE = `Usage: pnpm --filter 10-cluster start [-- --orders N] [--lanes N] [--real-timings]
 
@@ -27,8 +28,11 @@ async function main(): Promise<void> {
 
   out.step('Start a private three-node JetStream cluster');
   const cluster = await PrivateNatsCluster.start({ size: 3, name: 'C' });
+  const done = cleanupOnExit(() => cluster.dispose()); // Ctrl-C too: stop the three nodes and delete their stores
   try {
-    out.say(`NATS: a private ${cluster.nodes.length}-node cluster "${cluster.name}" started for this lesson (never your local server: a node gets SIGKILLed)`);
+    const version = privateServerVersion()?.text ?? '?';
+    out.say(`NATS: a private ${cluster.nodes.length}-node cluster "${cluster.name}" of nats-server ${version}, started for this lesson`);
+    out.say('(never your local server: a node gets SIGKILLed)');
     out.table(cluster.nodes.map((n) => ({ node: n.name, client: n.url, 'cluster port': n.clusterPort, monitor: `http://127.0.0.1:${n.monitorPort}/jsz`, store: n.server.storeDir })));
     const metaStart = performance.now();
     const meta = await cluster.waitForMetaLeader();
@@ -64,16 +68,19 @@ async function main(): Promise<void> {
     const missed = [...acked].filter((id) => !processed.has(id)).length;
     out.table([{ processed: processed.size, 'after the kill': r.worker.processedAfterKill, redeliveries: r.worker.repeats, 'errors ridden through': r.worker.errors, 'acked but not processed': missed }]);
     (missed === 0 ? out.ok : out.bad)(`the email worker processed every acknowledged order; nobody restarted it`);
+    const back = r.worker.confirmedThenRedelivered;
+    const some = back.length ? `: ${back.slice(0, 5).join(', ')}${back.length > 5 ? ', ...' : ''} (among the redeliveries above)` : '';
+    out.say(`acks the cluster had confirmed, delivered again after the kill (nats-server ${version}): ${back.length}${some}`);
 
     out.step(`The killed node ${r.killed} came back and caught up`);
     out.table(r.replicasAfter.map((p) => ({ replica: p.name, current: p.current, lag: p.lag ?? 0, 'last seen (ms ago)': Math.round(p.active / 1e6) })));
     out.say(`${r.killed}'s own /jsz reports ORDERS with ${r.restartedNodeMessages} messages (stream has ${r.stored.length}); caught up ${r.caughtUpMs} ms after its restart`);
-    const back = r.replicasAfter.find((p) => p.name === r.killed);
-    (back?.current && !back.lag ? out.ok : out.bad)(`${r.killed} is a current replica again, lag 0`);
+    const rejoined = r.replicasAfter.find((p) => p.name === r.killed);
+    (rejoined?.current && !rejoined.lag ? out.ok : out.bad)(`${r.killed} is a current replica again, lag 0`);
 
     out.say(`Whole scene: ${((performance.now() - started) / 1000).toFixed(1)} s.`);
   } finally {
-    await cluster.dispose();
+    await done();
   }
 }
 
