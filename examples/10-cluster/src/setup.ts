@@ -46,14 +46,25 @@ export async function setupFailover(cluster: PrivateNatsCluster, opts: { ackWait
     });
     const healthy = await waitForHealthyStream(admin.jsm, ORDERS, 3, deadlineMs);
     const leader = healthy.cluster!.leader!;
-    const consumerLeaderBefore = (await admin.jsm.consumers.info(ORDERS, EMAIL_WORKER)).cluster?.leader;
+    // Right after creation a replicated consumer may not answer within the API timeout yet: "not yet", so retry.
+    const consumerInfo = await waitFor(() => admin.jsm.consumers.info(ORDERS, EMAIL_WORKER), {
+      timeoutMs: deadlineMs,
+      intervalMs: 200,
+      what: 'the email-worker durable to answer',
+    });
+    const consumerLeaderBefore = consumerInfo.cluster?.leader;
     const followers = cluster.nodes.filter((n) => n.name !== leader).map((n) => n.name);
 
     const pinned = (node: string, name: string) =>
       connectNats(cluster.node(node).url, { servers: cluster.urls(node), noRandomize: true, name });
     const observer = await pinned(followers[0], 'observer');
     conns.push(observer);
-    const watchJsm = await jetstreamManager(observer.nc, { timeout: 500 });
+    // jetstreamManager() asks the JetStream API once; with a 500 ms timeout that can miss on a busy machine.
+    const watchJsm = await waitFor(() => jetstreamManager(observer.nc, { timeout: 500 }), {
+      timeoutMs: deadlineMs,
+      intervalMs: 200,
+      what: 'the JetStream API on the observer',
+    });
     const shop = await pinned(leader, 'shop');
     conns.push(shop);
     const workerConn = await pinned(leader, 'email-worker');
