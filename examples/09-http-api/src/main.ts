@@ -4,7 +4,7 @@
 // FAIL_RATE=0.5 makes some deliveries fail and come back after the nak delay. Everything it
 // creates is lesson 09's (L09_ORDERS on l09.order.*) and goes away at the end or on Ctrl-C.
 import { randomBytes } from 'node:crypto';
-import { cleanupOnExit, connectNats, createOutput, parseFlags, realTimingsRequested, resolveNats, runMain, timings } from '@mq/shared';
+import { cleanupOnExit, connectNats, createOutput, isApiError, parseFlags, realTimingsRequested, resolveNats, runMain, timings } from '@mq/shared';
 import { httpNarrator } from './narrate';
 import { scenePublish, sceneRefuse } from './scene-api';
 import { sceneGroup } from './scene-group';
@@ -69,7 +69,8 @@ async function streamExists(jsm: Awaited<ReturnType<typeof connectNats>>['jsm'],
   try {
     await jsm.streams.info(name);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if (isApiError(err, 10059)) return false; // stream not found
+    throw err;
   }
 }
