@@ -97,7 +97,8 @@ export function buildApi(backend: Backend, opts: ApiOptions = {}): FastifyInstan
     };
   });
 
-  app.get<{ Params: { stream: string; consumer: string } }>('/api/v1/consumers/:stream/:consumer', { schema: consumerParamsSchema }, async (req, reply) => {
+  const consumerRoute = '/api/v1/consumers/:stream/:consumer';
+  app.get<{ Params: { stream: string; consumer: string } }>(consumerRoute, { schema: consumerParamsSchema }, async (req, reply) => {
     const { stream, consumer } = req.params;
     if (stream !== backend.stream) return reply.code(404).send(notServed(stream, backend.stream));
     try {

@@ -27,8 +27,8 @@ export async function sceneGroup(
     await setupGroup(members.jsm, n.stream, group, { ackWaitMs: t.get('ackWaitMs'), maxDeliver });
     const random = seededRandom(9); // FAIL_RATE with a fixed seed: the same failures on every run
     const t0 = performance.now();
-    const start = (id: number) =>
-      startMember({ js: members.js, stream: n.stream, group, id, failRate: FAIL_RATE, nakDelayMs: t.get('nakDelayMs'), maxDeliver, random, onEvent: (e) => events.push(e) });
+    const member = { js: members.js, stream: n.stream, group, failRate: FAIL_RATE, nakDelayMs: t.get('nakDelayMs'), maxDeliver, random };
+    const start = (id: number) => startMember({ ...member, id, onEvent: (e) => events.push(e) });
     const workers = [start(1), start(2)];
     const waiting = Number(before.body.messages);
     out.say(`the ${waiting} messages published above waited in the stream; now 10 more (ORD-1..ORD-10):`);

@@ -61,7 +61,9 @@ export async function setupGroup(
 /** A work-queue stream lets only one consumer take each subject: name the one in the way and say how to remove it. */
 async function overlapMessage(jsm: JetStreamManager, stream: string, group: string): Promise<string> {
   const others: string[] = [];
-  for await (const c of jsm.consumers.list(stream)) if (c.name !== group) others.push(`${c.name} (${c.config.filter_subject || 'all subjects'})`);
+  for await (const c of jsm.consumers.list(stream)) {
+    if (c.name !== group) others.push(`${c.name} (${c.config.filter_subject || 'all subjects'})`);
+  }
   return (
     `stream ${stream} is a work-queue stream: each message may have only one consumer, and ${others.join(', ') || 'another consumer'} ` +
     `already takes these subjects, so group "${group}" is refused. Remove it: \`pnpm reset\` removes every lesson's leftovers ` +

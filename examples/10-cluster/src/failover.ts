@@ -65,7 +65,9 @@ export async function runFailover(cluster: PrivateNatsCluster, opts: FailoverOpt
   const killAfter = opts.killAfter ?? Math.floor(total * 0.4);
   const lanes = opts.lanes ?? 8;
   // Orders must still be waiting to be published after the kill, or there is no failover to see.
-  if (killAfter < 1 || killAfter > total - lanes) throw new RangeError(`killAfter must be between 1 and total - lanes (${total - lanes}), got ${killAfter}`);
+  if (killAfter < 1 || killAfter > total - lanes) {
+    throw new RangeError(`killAfter must be between 1 and total - lanes (${total - lanes}), got ${killAfter}`);
+  }
   const deadlineMs = opts.deadlineMs ?? 30_000;
   let phase = 'setting up ORDERS (R3), the email-worker durable and the connections';
   const step = (what: string) => (phase = what);

@@ -126,7 +126,9 @@ export async function killLeaderMidStream(s: SceneSetup, opts: KillOptions, hook
   const firstAck = publisher.history
     .filter((a) => a.outcome === 'ok' && a.invokedAt > fired.at)
     .sort((a, b) => a.completedAt - b.completedAt)[0];
-  if (firstAck) events.push({ atMs: firstAck.completedAt, who: 'shop', what: `first PubAck after the kill (${firstAck.id}, seq ${firstAck.seq})` });
+  if (firstAck) {
+    events.push({ atMs: firstAck.completedAt, who: 'shop', what: `first PubAck after the kill (${firstAck.id}, seq ${firstAck.seq})` });
+  }
   events.push({ atMs: now(), who: 'shop', what: `done: all ${publisher.ackedOrders} of ${opts.total} orders have a PubAck` });
 
   // Dedupe across the leader change: resend the last orders the OLD leader acknowledged, same ids.
@@ -142,7 +144,8 @@ export async function killLeaderMidStream(s: SceneSetup, opts: KillOptions, hook
     resent.push({ id: a.id, originalSeq: a.seq ?? 0, seq: ack.seq, duplicate: ack.duplicate });
   }
   const dups = resent.filter((x) => x.duplicate).length;
-  events.push({ atMs: now(), who: 'shop', what: `resent ${resent.length} orders the old leader had acked: ${dups} answered "duplicate" by ${elected.leader}` });
+  const resentWhat = `resent ${resent.length} orders the old leader had acked: ${dups} answered "duplicate" by ${elected.leader}`;
+  events.push({ atMs: now(), who: 'shop', what: resentWhat });
 
   return {
     t0,

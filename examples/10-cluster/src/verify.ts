@@ -36,14 +36,13 @@ export async function verifyFailover(s: SceneSetup, r: KillRecord, deadlineMs: n
   await cluster.waitForMetaLeader();
   const read = () => storedMessageIds(s.observer.js, s.observer.jsm, ORDERS);
   const stored = await waitFor(read, { timeoutMs: deadlineMs, what: 'ORDERS to be readable after the failover' });
-  // #region look-verdict
   const verdict = check(r.history, stored);
-  // #endregion look-verdict
 
   step('waiting for the email worker');
   const w = r.worker;
   const acked = new Set(r.history.filter((a) => a.outcome === 'ok').map((a) => a.id));
-  await waitFor(() => [...acked].every((id) => w.firstProcessed.has(id)), { timeoutMs: deadlineMs, what: 'the email worker to process every acknowledged order' });
+  const allProcessed = () => [...acked].every((id) => w.firstProcessed.has(id));
+  await waitFor(allProcessed, { timeoutMs: deadlineMs, what: 'the email worker to process every acknowledged order' });
   const lastProcessedAt = Math.max(...w.firstProcessed.values());
   const done = `has processed all ${acked.size} acknowledged orders, ${w.processedAfter(r.killAt)} of them after the kill (${w.repeats} redeliveries)`;
   events.push({ atMs: lastProcessedAt, who: 'worker', what: done });
@@ -59,7 +58,8 @@ export async function verifyFailover(s: SceneSetup, r: KillRecord, deadlineMs: n
     const jsz = await cluster.monitor<JszStreams>(cluster.node(leader), '/jsz?streams=true');
     return jsz.account_details?.flatMap((a) => a.stream_detail ?? []).find((x) => x.name === ORDERS)?.state.messages ?? -1;
   };
-  await waitFor(async () => (await ownMessages()) === stored.length, { timeoutMs: 5_000, what: `${leader}'s own /jsz to list ${stored.length} messages` });
+  const holdsAll = async () => (await ownMessages()) === stored.length;
+  await waitFor(holdsAll, { timeoutMs: 5_000, what: `${leader}'s own /jsz to list ${stored.length} messages` });
 
   return {
     stored,

@@ -52,7 +52,12 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
 }
 
 export function parseConsumerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ConsumerArgs {
-  const options = { group: { type: 'string' }, id: { type: 'string' }, stream: { type: 'string' }, 'real-timings': { type: 'boolean' } } as const;
+  const options = {
+    group: { type: 'string' },
+    id: { type: 'string' },
+    stream: { type: 'string' },
+    'real-timings': { type: 'boolean' },
+  } as const;
   const flags = parseFlags(CONSUMER_USAGE, options, argv);
   return {
     group: name('--group', flags.group ?? DEFAULT_GROUP, CONSUMER_USAGE),
