@@ -1,15 +1,19 @@
-// The HTTP API of seed 000 on fastify: publish a message, inspect the stream, inspect a consumer.
-// Every answer is JSON, every failure has a status code that says whose fault it was:
-// 400/413/415 the caller's input, 404 an unknown stream or consumer, 503 NATS is away, 502 NATS refused.
-import Fastify, { type FastifyError, type FastifyInstance, type FastifySchemaValidationError } from 'fastify';
-import { JetStreamApiError } from '@nats-io/jetstream';
+// The HTTP API of seed 000 on fastify: publish a message, inspect the stream, inspect a consumer,
+// and a health check that says whether a POST can work right now. Failures and their status codes
+// are in errors.ts; the limits a request must keep (body size, nesting depth, timeouts) in limits.ts.
+import http from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { NotFoundError, UnavailableError, type Backend } from './backend';
-import { consumerParamsSchema, PATTERN_HINTS, publishSchema, streamParamsSchema } from './schemas';
+import { errorHandler, fail } from './errors';
+import { DEFAULT_TIMEOUTS, MAX_DATA_DEPTH, nestedDeeperThan, type HttpTimeouts } from './limits';
+import { consumerParamsSchema, publishSchema, streamParamsSchema } from './schemas';
 import { checkPublishSubject } from './subjects';
 
 export interface ApiOptions {
   /** Largest accepted request body in bytes (default 64 KiB; larger -> 413). */
   bodyLimit?: number;
+  /** Request, headers, keep-alive and idle timeouts (defaults in limits.ts). */
+  timeouts?: Partial<HttpTimeouts>;
   /** One line per request, e.g. for the server's console. */
   log?: (line: string) => void;
 }
@@ -22,21 +26,28 @@ interface PublishBody {
   message_id?: string;
 }
 
-/** The error body every failure uses. `field` names the offending input when there is one. */
-export interface ApiError {
-  success: false;
-  code: string;
-  error: string;
-  field?: string;
-}
-
-const fail = (code: string, error: string, field?: string): ApiError => ({ success: false, code, error, ...(field ? { field } : {}) });
-
 export function buildApi(backend: Backend, opts: ApiOptions = {}): FastifyInstance {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   const app = Fastify({
-    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
     // fastify's defaults would turn {"subject": 123} into "123" and silently drop unknown fields; we want both refused.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    // Our own node server, because only its constructor takes connectionsCheckingInterval: without it node
+    // checks the request and headers timeouts every 30 s, and a slow client keeps its connection that much longer.
+    serverFactory: (handler) => {
+      const server = http.createServer(
+        {
+          requestTimeout: t.requestMs,
+          headersTimeout: t.headersMs,
+          keepAliveTimeout: t.keepAliveMs,
+          connectionsCheckingInterval: t.checkEveryMs,
+        },
+        handler,
+      );
+      server.setTimeout(t.idleMs); // no traffic at all for this long: destroy the socket
+      return server;
+    },
   });
 
   app.removeContentTypeParser('text/plain'); // JSON only: anything else is 415, not a string the schema then refuses
@@ -45,45 +56,35 @@ export function buildApi(backend: Backend, opts: ApiOptions = {}): FastifyInstan
     const log = opts.log;
     app.addHook('onResponse', async (req, reply) => log(`${req.method} ${req.url} -> ${reply.statusCode} (${reply.elapsedTime.toFixed(1)} ms)`));
   }
-
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
-    if (err.validation) return reply.code(400).send(validationFailure(err.validation, err.validationContext ?? 'body'));
-    switch (err.code) {
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return reply.code(400).send(fail('invalid_json', 'request body is not valid JSON (or carries a forbidden "__proto__" key)', 'body'));
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-        return reply.code(400).send(fail('invalid_json', 'request body is empty; send a JSON object', 'body'));
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return reply.code(413).send(fail('body_too_large', `request body is larger than ${opts.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`, 'body'));
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply.code(415).send(fail('unsupported_media_type', 'send the body as Content-Type: application/json'));
-    }
-    if (err instanceof UnavailableError) return reply.code(503).header('retry-after', '1').send(fail('nats_unavailable', err.message));
-    if (err instanceof NotFoundError) return reply.code(404).send(fail('not_found', err.message));
-    if (err instanceof JetStreamApiError) return reply.code(502).send(fail('nats_error', `JetStream refused the request: ${err.message}`));
-    const status = err.statusCode ?? 500;
-    if (status >= 400 && status < 500) return reply.code(status).send(fail('bad_request', err.message)); // any other client error fastify raises
-    opts.log?.(`internal error: ${err.stack ?? err.message}`);
-    return reply.code(500).send(fail('internal_error', 'internal error'));
-  });
-
+  app.setErrorHandler(errorHandler(bodyLimit, opts.log));
   app.setNotFoundHandler((req, reply) => reply.code(404).send(fail('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
 
+  // #region look-publish
   app.post<{ Body: PublishBody; Headers: { 'nats-msg-id'?: string } }>('/api/v1/messages', { schema: publishSchema }, async (req, reply) => {
-    const { subject, data, message_id: fieldId } = req.body;
+    const { subject, data, message_id: fieldId } = req.body; // the schema already refused missing fields and wrong types
     const headerId = req.headers['nats-msg-id'];
     if (headerId && fieldId && headerId !== fieldId) {
-      return reply.code(400).send(fail('invalid_field', `"message_id" ("${fieldId}") differs from the Nats-Msg-Id header ("${headerId}"); send one of them`, 'message_id'));
+      const why = `"message_id" ("${fieldId}") differs from the Nats-Msg-Id header ("${headerId}"); send one of them`;
+      return reply.code(400).send(fail('invalid_field', why, 'message_id'));
     }
-    const check = checkPublishSubject(subject, backend.subjects, backend.stream);
+    const check = checkPublishSubject(subject, backend.subjects, backend.stream); // the allow-list: see subjects.ts
     if (!check.ok) return reply.code(400).send(fail('subject_not_allowed', check.reason, 'subject'));
-    const r = await backend.publish(subject, data, headerId ?? fieldId);
-    return { success: true, stream: r.stream, sequence: r.sequence, duplicate: r.duplicate, timestamp: new Date().toISOString() };
+    if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
+      return reply.code(400).send(fail('too_deep', `"data" is nested deeper than ${MAX_DATA_DEPTH} levels`, 'data'));
+    }
+    const msgId = headerId ?? fieldId;
+    const r = await backend.publish(subject, data, msgId); // resolves on the PubAck: JetStream has stored it
+    const answer = { success: true, stream: r.stream, sequence: r.sequence, duplicate: r.duplicate, timestamp: new Date().toISOString() };
+    if (!r.duplicate) return reply.code(201).send(answer);
+    const window = `${backend.duplicateWindowMs / 1000} s`;
+    const message = `not stored again: message id "${msgId}" was already stored as sequence ${r.sequence} within the last ${window}`;
+    return reply.code(200).send({ ...answer, message });
   });
+  // #endregion look-publish
 
   app.get<{ Params: { name: string } }>('/api/v1/streams/:name', { schema: streamParamsSchema }, async (req, reply) => {
     const { name } = req.params;
-    if (name !== backend.stream) return reply.code(404).send(fail('not_found', `stream "${name}" is not served by this API (it serves ${backend.stream})`));
+    if (name !== backend.stream) return reply.code(404).send(notServed(name, backend.stream));
     const info = await backend.streamInfo();
     return {
       stream: info.config.name,
@@ -96,9 +97,10 @@ export function buildApi(backend: Backend, opts: ApiOptions = {}): FastifyInstan
     };
   });
 
-  app.get<{ Params: { stream: string; consumer: string } }>('/api/v1/consumers/:stream/:consumer', { schema: consumerParamsSchema }, async (req, reply) => {
+  const consumerRoute = '/api/v1/consumers/:stream/:consumer';
+  app.get<{ Params: { stream: string; consumer: string } }>(consumerRoute, { schema: consumerParamsSchema }, async (req, reply) => {
     const { stream, consumer } = req.params;
-    if (stream !== backend.stream) return reply.code(404).send(fail('not_found', `stream "${stream}" is not served by this API (it serves ${backend.stream})`));
+    if (stream !== backend.stream) return reply.code(404).send(notServed(stream, backend.stream));
     try {
       const info = await backend.consumerInfo(consumer);
       return {
@@ -115,26 +117,21 @@ export function buildApi(backend: Backend, opts: ApiOptions = {}): FastifyInstan
     }
   });
 
+  // Healthy = a POST can be stored now: NATS connected *and* the stream there (it may be removed under a running service).
   app.get('/healthz', async (_req, reply) => {
-    const up = backend.connected;
-    return reply.code(up ? 200 : 503).send({ status: up ? 'ok' : 'unavailable', nats: up ? 'connected' : 'disconnected', stream: backend.stream });
+    const unavailable = (nats: string, error?: string) =>
+      reply.code(503).send({ status: 'unavailable', nats, stream: backend.stream, ...(error ? { error } : {}) });
+    if (!backend.connected) return unavailable('disconnected');
+    try {
+      if (await backend.streamExists()) return reply.code(200).send({ status: 'ok', nats: 'connected', stream: backend.stream });
+      return unavailable('connected', `stream ${backend.stream} does not exist: POST cannot store anything; restart the service to create it`);
+    } catch (err) {
+      if (err instanceof UnavailableError) return unavailable('not answering', err.message);
+      throw err;
+    }
   });
 
   return app;
 }
 
-/** Turn ajv's first error into one sentence that names the field. */
-function validationFailure(errors: FastifySchemaValidationError[], context: string): ApiError {
-  const v = errors[0];
-  const p = v.params;
-  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-  const child = typeof p.missingProperty === 'string' ? p.missingProperty : typeof p.additionalProperty === 'string' ? p.additionalProperty : undefined;
-  const field = [path, child].filter(Boolean).join('.') || context;
-  const where = context === 'headers' ? `header "${field}"` : context === 'params' ? `path parameter "${field}"` : `"${field}"`;
-  if (v.keyword === 'required') return fail('invalid_field', `${where} is required`, field);
-  if (v.keyword === 'additionalProperties') return fail('invalid_field', `${where} is not an accepted field (accepted: subject, data, message_id)`, field);
-  if (!path && v.keyword === 'type') return fail('invalid_field', `request ${context} must be a JSON object`, context);
-  if (v.keyword === 'type') return fail('invalid_field', `${where} must be of type ${String(p.type)}`, field);
-  if (v.keyword === 'pattern') return fail('invalid_field', `${where} ${PATTERN_HINTS[field] ?? 'has an invalid format'}`, field);
-  return fail('invalid_field', `${where} ${v.message ?? 'is invalid'}`, field);
-}
+const notServed = (name: string, served: string) => fail('not_found', `stream "${name}" is not served by this API (it serves ${served})`);

@@ -1,9 +1,21 @@
 // The NATS side of the HTTP service: one connection that reconnects forever, a flag that says
-// whether it is up right now, and the three operations the API offers. While NATS is away every
-// call fails at once with UnavailableError (HTTP 503) instead of waiting for a request timeout.
-import { jetstream, jetstreamManager, JetStreamApiError, type ConsumerInfo, type JetStreamClient, type JetStreamManager, type PubAck, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
+// whether it is up right now, and the operations the API offers. While NATS is away every call
+// fails at once with UnavailableError (HTTP 503) instead of waiting for a request timeout. Only
+// NATS's own failures become UnavailableError: any other error is ours and goes up unchanged
+// (HTTP 500), never dressed up as an outage the caller should retry.
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiError,
+  type ConsumerInfo,
+  type JetStreamClient,
+  type JetStreamManager,
+  type PubAck,
+  type StreamConfig,
+  type StreamInfo,
+} from '@nats-io/jetstream';
 import { connectNats, isApiError, ordersStreamConfig, type Nats } from '@mq/shared';
-import { adoptOrCreateStream } from './stream';
+import { adoptOrCreateStream } from './setup';
 
 /** NATS is not reachable (or JetStream did not answer); the API answers 503. */
 export class UnavailableError extends Error {
@@ -14,6 +26,17 @@ export class UnavailableError extends Error {
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
+
+/** Errors the NATS client raises when the server is away, slow, or nobody listens: an outage, not a bug. */
+const NATS_OUTAGE = new Set([
+  'TimeoutError',
+  'ClosedConnectionError',
+  'DrainingConnectionError',
+  'ConnectionError',
+  'RequestError',
+  'NoResponders',
+  'JetStreamNotEnabled',
+]);
 
 export interface BackendOptions {
   /** The stream this service publishes to and reports on (default ORDERS). */
@@ -33,6 +56,8 @@ export interface PublishResult {
 export class Backend {
   /** The stream's configured subject filters: the publish allow-list. */
   subjects: string[] = [];
+  /** The stream's dedup window (duplicate_window), ms: a repeated message id within it is not stored again. */
+  duplicateWindowMs = 0;
   private up = true;
   private readonly js: JetStreamClient;
 
@@ -74,14 +99,13 @@ export class Backend {
 
   /** Create the stream if it is missing; an existing stream is used as it is (its subjects become the allow-list). */
   async ensureStream(): Promise<StreamInfo> {
-    const info = await adoptOrCreateStream(this.jsm, this.stream, this.createWith);
-    this.subjects = [...(info.config.subjects ?? [])];
-    return info;
+    return this.remember(await adoptOrCreateStream(this.jsm, this.stream, this.createWith));
   }
 
   async publish(subject: string, data: unknown, msgID?: string): Promise<PublishResult> {
+    const payload = JSON.stringify(data); // outside call(): if this throws, it is our bug, not a NATS outage
     const ack: PubAck = await this.call(() =>
-      this.js.publish(subject, JSON.stringify(data), {
+      this.js.publish(subject, payload, {
         ...(msgID ? { msgID } : {}),
         // Defence in depth: the server refuses the message unless it lands in *our* stream.
         expect: { streamName: this.stream },
@@ -91,10 +115,19 @@ export class Backend {
     return { stream: ack.stream, sequence: ack.seq, duplicate: ack.duplicate };
   }
 
+  /** Does the served stream exist right now? (It may have been removed while the service ran, e.g. by `pnpm reset`.) */
+  async streamExists(): Promise<boolean> {
+    try {
+      await this.streamInfo();
+      return true;
+    } catch (err) {
+      if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
   async streamInfo(): Promise<StreamInfo> {
-    const info = await this.call(() => this.jsm.streams.info(this.stream));
-    this.subjects = [...(info.config.subjects ?? [])];
-    return info;
+    return this.remember(await this.call(() => this.jsm.streams.info(this.stream)));
   }
 
   async consumerInfo(consumer: string): Promise<ConsumerInfo> {
@@ -105,7 +138,14 @@ export class Backend {
     await this.nats.close();
   }
 
-  /** Fail fast while disconnected; turn NATS errors into NotFound / Unavailable. */
+  /** The stream's config decides what may be published and how long a message id is remembered. */
+  private remember(info: StreamInfo): StreamInfo {
+    this.subjects = [...(info.config.subjects ?? [])];
+    this.duplicateWindowMs = (info.config.duplicate_window ?? 0) / 1e6;
+    return info;
+  }
+
+  /** Fail fast while disconnected; turn NATS errors into NotFound / Unavailable, and let every other error through. */
   private async call<T>(op: () => Promise<T>): Promise<T> {
     if (!this.connected) throw new UnavailableError('NATS is unavailable (the service is reconnecting); try again shortly');
     try {
@@ -114,9 +154,12 @@ export class Backend {
       if (isApiError(err, 10059)) throw new NotFoundError(`stream ${this.stream} not found`);
       if (isApiError(err, 10014)) throw new NotFoundError(`consumer not found on stream ${this.stream}`);
       if (err instanceof JetStreamApiError) throw err; // a real refusal from JetStream: the API reports it as 502
-      // "No responders": nothing in JetStream listens on the subject (the stream was deleted, or JetStream is off).
-      if ((err as Error).name === 'JetStreamNotEnabled') throw new UnavailableError(`no JetStream stream answered (is stream ${this.stream} still there, and JetStream enabled?)`);
-      // Timeouts and closed connections: NATS is not serving us right now.
+      const name = err instanceof Error ? err.name : '';
+      if (!NATS_OUTAGE.has(name)) throw err; // not NATS: a bug of ours, reported as 500
+      if (name === 'NoResponders' || name === 'JetStreamNotEnabled') {
+        // Nothing in JetStream listens on the subject: the stream was removed, or JetStream is off.
+        throw new UnavailableError(`stream ${this.stream} did not answer: it was removed while the service ran, or JetStream is off (GET /healthz says which)`);
+      }
       throw new UnavailableError(`NATS did not answer (${(err as Error).message}); try again shortly`);
     }
   }

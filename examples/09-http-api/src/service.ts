@@ -26,6 +26,14 @@ export interface RunningService {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 
+/** Another process (often a second `serve`) already listens on the port. */
+export class PortInUseError extends Error {
+  override name = 'PortInUseError';
+  constructor(host: string, port: number) {
+    super(`port ${port} on ${host} is already in use (another 09 serve still running?): stop that one, or pick another port with --port ${port + 1}`);
+  }
+}
+
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const backend = await Backend.open(opts.natsUrl, opts);
   const app = buildApi(backend, opts);
@@ -33,6 +41,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await app.listen({ host: opts.host ?? DEFAULT_HOST, port: opts.port ?? DEFAULT_PORT });
   } catch (err) {
     await backend.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(opts.host ?? DEFAULT_HOST, opts.port ?? DEFAULT_PORT);
     throw err;
   }
   const addr = app.server.address() as AddressInfo;

@@ -21,6 +21,16 @@ export const RESERVED_PREFIXES = ['$', '_INBOX.'] as const;
 
 export const MAX_SUBJECT_LENGTH = 256;
 
+/**
+ * Characters a subject may not hold: whitespace (NATS splits its protocol lines on it), every
+ * control character (Cc: C0, DEL and the C1 range U+0080-U+009F), format characters (Cf: zero-width
+ * U+200B-U+200D, direction marks and overrides U+200E/U+202E, U+FEFF, soft hyphen...) that make two
+ * subjects look alike, and lone UTF-16 surrogates (Cs), which the UTF-8 encoder would silently store
+ * as U+FFFD under a different subject. With the `u` flag a valid surrogate pair is one code point,
+ * so an emoji is not matched by \p{Cs}.
+ */
+const INVISIBLE = /[\s\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
 export type SubjectCheck = { ok: true } | { ok: false; reason: string };
 
 /** Is `subject` a plain subject (no wildcards, no empty tokens, not reserved) captured by one of `filters`? */
@@ -28,8 +38,11 @@ export function checkPublishSubject(subject: string, filters: readonly string[],
   const no = (reason: string): SubjectCheck => ({ ok: false, reason });
   if (subject.length === 0) return no('subject must not be empty');
   if (subject.length > MAX_SUBJECT_LENGTH) return no(`subject is longer than ${MAX_SUBJECT_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(subject)) return no('subject must not contain whitespace or control characters');
+  const hidden = INVISIBLE.exec(subject);
+  if (hidden) {
+    const codePoint = `U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return no(`subject must not contain whitespace, control, invisible or formatting characters (found ${codePoint})`);
+  }
   if (subject === '_INBOX' || RESERVED_PREFIXES.some((p) => subject.startsWith(p))) {
     return no(`subject "${subject}" is reserved for NATS itself ($JS.*, $SYS.*, $KV.*, _INBOX.* ...)`);
   }

@@ -3,26 +3,21 @@
 // sent nothing at all to NATS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDurable } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { startService, type RunningService } from '../src/service';
-import { http } from './http';
+import type { NatsFixture } from '@mq/shared/testing';
+import type { RunningService } from '../src/service';
+import { serviceFixture, type ServiceFixture } from './fixture';
 
+let s: ServiceFixture;
 let f: NatsFixture;
 let svc: RunningService;
-const call = (method: string, path: string, body?: unknown, opts?: Parameters<typeof http>[4]) => http(svc.url, method, path, body, opts);
-const streamState = async () => {
-  const { state } = await f.nats.jsm.streams.info('ORDERS');
-  return { messages: state.messages, last_seq: state.last_seq };
-};
+const call: ServiceFixture['call'] = (...args) => s.call(...args);
+const streamState = () => s.streamState();
 
 beforeAll(async () => {
-  f = await privateNats();
-  svc = await startService({ natsUrl: f.url, port: 0 });
+  s = await serviceFixture();
+  ({ f, svc } = s);
 });
-afterAll(async () => {
-  await svc?.close();
-  await f?.dispose();
-});
+afterAll(() => s?.dispose());
 
 describe('the service', () => {
   it('listens on loopback only by default and created ORDERS with the story config', async () => {
@@ -36,10 +31,10 @@ describe('the service', () => {
 });
 
 describe('POST /api/v1/messages', () => {
-  it('publishes with a PubAck and answers {success, sequence, timestamp}', async () => {
+  it('publishes with a PubAck and answers 201 {success, sequence, timestamp}', async () => {
     const before = Date.now();
     const r = await call('POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-1', amount: 99.99 } });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(201);
     expect(r.body).toEqual({ success: true, stream: 'ORDERS', sequence: 1, duplicate: false, timestamp: expect.any(String) });
     const ts = Date.parse(r.body.timestamp as string);
     expect(ts).toBeGreaterThanOrEqual(before - 1);
@@ -53,17 +48,22 @@ describe('POST /api/v1/messages', () => {
     expect(r2.body.sequence).toBe(2);
   });
 
-  it('deduplicates by Nats-Msg-Id header or message_id field and reports duplicate', async () => {
+  it('deduplicates by Nats-Msg-Id header or message_id field: 201 when stored, 200 with duplicate: true and why when not', async () => {
     const before = await streamState();
     const first = await call('POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-7' } }, { headers: { 'Nats-Msg-Id': 'ORD-7-created' } });
     const again = await call('POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-7' } }, { headers: { 'Nats-Msg-Id': 'ORD-7-created' } });
     const viaField = await call('POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-7' }, message_id: 'ORD-7-created' });
-    expect(first.body).toMatchObject({ success: true, sequence: before.last_seq + 1, duplicate: false });
-    expect(again.body).toMatchObject({ success: true, sequence: before.last_seq + 1, duplicate: true });
-    expect(viaField.body).toMatchObject({ success: true, sequence: before.last_seq + 1, duplicate: true });
+    const seq = before.last_seq + 1;
+    expect([first.status, again.status, viaField.status], 'stored, then not stored twice').toEqual([201, 200, 200]);
+    expect(first.body).toMatchObject({ success: true, sequence: seq, duplicate: false });
+    expect(first.body.message, 'a stored message needs no explanation').toBeUndefined();
+    const why = `not stored again: message id "ORD-7-created" was already stored as sequence ${seq} within the last 60 s`;
+    expect(again.body).toMatchObject({ success: true, sequence: seq, duplicate: true, message: why });
+    expect(viaField.body).toMatchObject({ success: true, sequence: seq, duplicate: true, message: why });
     expect(await streamState()).toEqual({ messages: before.messages + 1, last_seq: before.last_seq + 1 });
 
     const other = await call('POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-8' }, message_id: 'ORD-8-created' });
+    expect(other.status).toBe(201);
     expect(other.body).toMatchObject({ sequence: before.last_seq + 2, duplicate: false });
   });
 });
@@ -74,7 +74,7 @@ describe('GET /api/v1/streams/:name and /api/v1/consumers/:stream/:consumer', ()
     const s0 = await call('GET', '/api/v1/streams/ORDERS');
     expect(s0.status).toBe(200);
     expect(s0.body).toEqual({ stream: 'ORDERS', subjects: ['order.*'], messages: n, bytes: expect.any(Number), first_seq: 1, last_seq: n, consumer_count: 0 });
-    expect(s0.body.bytes).toBeGreaterThan(0);
+    expect(s0.body.bytes, "the API reports the broker's own byte count").toBe((await f.nats.jsm.streams.info('ORDERS')).state.bytes);
 
     await ensureDurable(f.nats.jsm, 'ORDERS', 'order-processor', { ackWaitMs: 60_000 });
     const consumer = await f.nats.js.consumers.get('ORDERS', 'order-processor');
@@ -145,6 +145,9 @@ describe('bad input', () => {
     ['wildcard *', { ...ok, subject: 'order.*' }, {}, 400, 'subject_not_allowed', 'subject'],
     ['wildcard >', { ...ok, subject: 'order.>' }, {}, 400, 'subject_not_allowed', 'subject'],
     ['empty token', { ...ok, subject: 'order..created' }, {}, 400, 'subject_not_allowed', 'subject'],
+    ['right-to-left override', { ...ok, subject: 'order.\u202Edetaerc' }, {}, 400, 'subject_not_allowed', 'subject'],
+    ['lone surrogate', { ...ok, subject: 'order.\uD800' }, {}, 400, 'subject_not_allowed', 'subject'],
+    ['data nested 40 levels', { ...ok, data: JSON.parse(`${'{"a":'.repeat(40)}{}${'}'.repeat(40)}`) }, {}, 400, 'too_deep', 'data'],
     ['body over 64 KiB', { ...ok, data: { blob: 'x'.repeat(70 * 1024) } }, {}, 413, 'body_too_large', 'body'],
   ];
 

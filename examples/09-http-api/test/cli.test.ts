@@ -4,11 +4,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import type { NatsFixture } from '@mq/shared/testing';
 import { UsageError, waitFor } from '@mq/shared';
-import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
-import { consumerNats } from '../src/consumer-nats';
-import { startService, type RunningService } from '../src/service';
+import { parseConsumerArgs, parseServerArgs } from '../src/cli/args';
+import { consumerNats } from '../src/cli/consumer-nats';
+import type { RunningService } from '../src/service';
+import { serviceFixture, type ServiceFixture } from './fixture';
 import { http } from './http';
 
 const pkgDir = path.resolve(import.meta.dirname, '..');
@@ -39,16 +40,14 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
   };
 }
 
+let s: ServiceFixture;
 let f: NatsFixture;
 let svc: RunningService;
 beforeAll(async () => {
-  f = await privateNats();
-  svc = await startService({ natsUrl: f.url, port: 0 });
+  s = await serviceFixture();
+  ({ f, svc } = s);
 });
-afterAll(async () => {
-  await svc?.close();
-  await f?.dispose();
-});
+afterAll(() => s?.dispose());
 
 describe('flags', () => {
   it.each([
@@ -73,11 +72,11 @@ describe('flags', () => {
     expect(() => parseServerArgs(argv, env)).toThrow(message);
   });
 
-  it('defaults: loopback, port 8080, ORDERS capturing order.*; group order-processor #1 without failures', () => {
-    expect(parseServerArgs([], {})).toEqual({ host: '127.0.0.1', port: 8080, stream: 'ORDERS', subjects: ['order.*'] });
+  it("defaults: loopback, port 8080, lesson 09's L09_ORDERS capturing l09.order.*; group order-processor #1 without failures", () => {
+    expect(parseServerArgs([], {})).toEqual({ host: '127.0.0.1', port: 8080, stream: 'L09_ORDERS', subjects: ['l09.order.*'] });
     expect(parseServerArgs(['--port', '9090'], { HOST: '0.0.0.0', PORT: '1' })).toMatchObject({ host: '0.0.0.0', port: 9090 });
     expect(parseServerArgs(['--subjects', 'order.*,payment.*'], {}).subjects).toEqual(['order.*', 'payment.*']);
-    expect(parseConsumerArgs([], {})).toEqual({ group: 'order-processor', id: 1, stream: 'ORDERS', failRate: 0, realTimings: false });
+    expect(parseConsumerArgs([], {})).toEqual({ group: 'order-processor', id: 1, stream: 'L09_ORDERS', failRate: 0, realTimings: false });
     expect(parseConsumerArgs(['--id', '2', '--real-timings'], { FAIL_RATE: '0.5' })).toMatchObject({ id: 2, failRate: 0.5, realTimings: true });
   });
 });
@@ -105,11 +104,11 @@ describe('where a consumer finds NATS (the workshop needs one server shared by e
 });
 
 it('the consumer CLI, run as a learner runs it, consumes what the API publishes until SIGTERM', async () => {
-  const consumer = run('src/consumer.ts', ['--group', 'order-processor', '--id', '1'], { NATS_URL: f.url, FAIL_RATE: '0' });
+  const consumer = run('src/cli/consume.ts', ['--stream', 'ORDERS', '--group', 'order-processor', '--id', '1'], { NATS_URL: f.url, FAIL_RATE: '0' });
   try {
     await waitFor(() => consumer.stdout().includes('Ctrl-C to stop'), { timeoutMs: 10_000, what: 'the consumer CLI to start' });
     for (const id of ['ORD-1', 'ORD-2', 'ORD-3']) {
-      expect((await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: id } })).status).toBe(200);
+      expect((await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: id } })).status, id).toBe(201);
     }
     await waitFor(() => (consumer.stdout().match(/-> ack/g) ?? []).length === 3, { timeoutMs: 5_000, what: 'three acks in the consumer log' });
     consumer.kill('SIGTERM');
@@ -122,4 +121,16 @@ it('the consumer CLI, run as a learner runs it, consumes what the API publishes 
   expect(consumer.stdout()).toMatch(/seq 1 order\.created ORD-1 \(delivery 1\/4\): processed -> ack/);
   expect(consumer.stdout()).toMatch(/order-processor#1 done: 3 acked, 0 nak'd \(retried later\), 0 given up/);
   expect((await http(svc.url, 'GET', '/api/v1/streams/ORDERS')).body).toMatchObject({ messages: 0, last_seq: 3, consumer_count: 1 });
+});
+
+it('a second serve on a port in use says so in one sentence naming the port and --port, and exits 1', async () => {
+  const second = run('src/cli/serve.ts', ['--stream', 'ORDERS', '--subjects', 'order.*', '--port', String(svc.port)], { NATS_URL: f.url });
+  try {
+    expect(await second.exited).toBe(1);
+  } finally {
+    second.killIfRunning();
+  }
+  const why = `port ${svc.port} on 127.0.0.1 is already in use (another 09 serve still running?): stop that one, or pick another port with --port ${svc.port + 1}`;
+  expect(second.stderr().trim()).toBe(`✘ ${why}`);
+  expect(second.stderr()).not.toMatch(/EADDRINUSE|\n\s+at /);
 });

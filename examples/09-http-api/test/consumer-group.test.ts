@@ -1,17 +1,32 @@
 // Seed 000's workshop, measured: two members of group order-processor share 10 messages posted
 // over HTTP, failures are nak'd and come back after the nak delay, and a message that keeps
-// failing is given up after maxDeliver deliveries instead of looping forever.
+// failing is given up after maxDeliver deliveries instead of looping forever: by the member
+// (term), or, if a member never gives up, by the server's max_deliver on the durable.
 import type { PubAck } from '@nats-io/jetstream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureDurable, waitFor, type Nats, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { ensureGroup, startProcessor, type ProcessorEvent } from '../src/processor';
-import { startService, type RunningService } from '../src/service';
+import { ensureDurable, waitFor, withTimeout, type Nats, type PullWorker } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
+import type { RunningService } from '../src/service';
+import { setupGroup } from '../src/setup';
+import { startMember, type MemberEvent } from '../src/worker';
+import { serviceFixture, type ServiceFixture } from './fixture';
 import { http, type HttpResult } from './http';
 
 const NAK_DELAY_MS = 300;
+const GROUP = 'order-processor';
+let s: ServiceFixture;
 let f: NatsFixture;
 let svc: RunningService;
+
+/** Each test makes the group's durable for itself and removes it after, so no test depends on another. */
+async function withGroup(maxDeliver: number, ackWaitMs: number, test: () => Promise<void>): Promise<void> {
+  await setupGroup(f.nats.jsm, 'ORDERS', GROUP, { ackWaitMs, maxDeliver });
+  try {
+    await test();
+  } finally {
+    await f.nats.jsm.consumers.delete('ORDERS', GROUP);
+  }
+}
 
 /** Stop the members gracefully, then close their connection. */
 async function shutdown(workers: PullWorker[], conn: Nats): Promise<void> {
@@ -20,27 +35,24 @@ async function shutdown(workers: PullWorker[], conn: Nats): Promise<void> {
 }
 
 beforeAll(async () => {
-  f = await privateNats();
-  svc = await startService({ natsUrl: f.url, port: 0 });
+  s = await serviceFixture();
+  ({ f, svc } = s);
 });
-afterAll(async () => {
-  await svc?.close();
-  await f?.dispose();
-});
+afterAll(() => s?.dispose());
 
-it('load-balances 10 messages across two members and retries failures after the nak delay', async () => {
-  await ensureGroup(f.nats.jsm, 'ORDERS', 'order-processor', { ackWaitMs: 5_000, maxDeliver: 4 });
+it('load-balances 10 messages across two members and retries failures after the nak delay', () => withGroup(4, 5_000, async () => {
+  const { last_seq: seq0 } = await s.streamState();
   const members = await f.connect('members');
-  const events: ProcessorEvent[] = [];
+  const events: MemberEvent[] = [];
   const flaky = new Set(['ORD-2', 'ORD-5', 'ORD-8']);
   const fails = (orderId: string, deliveryCount: number) => flaky.has(orderId) && deliveryCount === 1; // these fail once, then succeed
   const start = (id: number) =>
-    startProcessor({ js: members.js, stream: 'ORDERS', group: 'order-processor', id, failRate: 0.5, nakDelayMs: NAK_DELAY_MS, maxDeliver: 4, workMs: 30, fails, onEvent: (e) => events.push(e) });
+    startMember({ js: members.js, stream: 'ORDERS', group: 'order-processor', id, failRate: 0.5, nakDelayMs: NAK_DELAY_MS, maxDeliver: 4, workMs: 30, fails, onEvent: (e) => events.push(e) });
   const workers = [start(1), start(2)];
   try {
     for (let i = 1; i <= 10; i++) {
       const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: `ORD-${i}` } });
-      expect(r.status).toBe(200);
+      expect(r.status, `ORD-${i}`).toBe(201);
     }
     await waitFor(() => events.filter((e) => e.outcome === 'ack').length === 10, { timeoutMs: 8_000, what: '10 acks' });
   } finally {
@@ -68,15 +80,16 @@ it('load-balances 10 messages across two members and retries failures after the 
 
   // The API sees the same story: nothing pending, 13 deliveries for 10 messages, the work queue emptied.
   const c = await http(svc.url, 'GET', '/api/v1/consumers/ORDERS/order-processor');
-  expect(c.body).toEqual({ stream: 'ORDERS', consumer: 'order-processor', num_pending: 0, num_ack_pending: 0, num_redelivered: 0, delivered: { consumer_seq: 13, stream_seq: 10 } });
-  const s = await http(svc.url, 'GET', '/api/v1/streams/ORDERS');
-  expect(s.body).toMatchObject({ messages: 0, last_seq: 10, consumer_count: 1 });
-});
+  const delivered = { consumer_seq: 13, stream_seq: seq0 + 10 };
+  expect(c.body).toEqual({ stream: 'ORDERS', consumer: GROUP, num_pending: 0, num_ack_pending: 0, num_redelivered: 0, delivered });
+  const st = await http(svc.url, 'GET', '/api/v1/streams/ORDERS');
+  expect(st.body).toMatchObject({ messages: 0, last_seq: seq0 + 10, consumer_count: 1 });
+}));
 
-it('gives a message up after maxDeliver failed deliveries, and a malformed one at once (term), emptying the work queue', async () => {
-  const events: ProcessorEvent[] = [];
+it('gives a message up after maxDeliver failed deliveries, and a malformed one at once (term), emptying the work queue', () => withGroup(3, 5_000, async () => {
+  const events: MemberEvent[] = [];
   const members = await f.connect('member');
-  const w = startProcessor({ js: members.js, stream: 'ORDERS', group: 'order-processor', id: 1, failRate: 1, nakDelayMs: 50, maxDeliver: 3, workMs: 5, onEvent: (e) => events.push(e) });
+  const w = startMember({ js: members.js, stream: 'ORDERS', group: 'order-processor', id: 1, failRate: 1, nakDelayMs: 50, maxDeliver: 3, workMs: 5, onEvent: (e) => events.push(e) });
   let r: HttpResult;
   let raw: PubAck;
   try {
@@ -94,14 +107,59 @@ it('gives a message up after maxDeliver failed deliveries, and a malformed one a
   ]);
   expect(of(raw.seq)).toEqual([['term', 1]]); // retrying cannot fix a payload that is not JSON
   expect(events.find((e) => e.seq === raw.seq)?.reason).toMatch(/payload is not JSON/);
-  await waitFor(async () => (await http(svc.url, 'GET', '/api/v1/streams/ORDERS')).body.messages === 0, { timeoutMs: 2_000, what: 'the termed messages to leave the stream' });
-});
+  const emptied = async () => (await http(svc.url, 'GET', '/api/v1/streams/ORDERS')).body.messages === 0;
+  await waitFor(emptied, { timeoutMs: 2_000, what: 'the termed messages to leave the stream' });
+}));
 
-it('refuses a group that would overlap another consumer on the work-queue stream, naming it', async () => {
-  await f.nats.jsm.consumers.delete('ORDERS', 'order-processor');
-  await ensureDurable(f.nats.jsm, 'ORDERS', 'email-worker', { filterSubject: 'order.email' }); // e.g. lesson 03's leftover
-  await expect(ensureGroup(f.nats.jsm, 'ORDERS', 'order-processor', { ackWaitMs: 1_000, maxDeliver: 4 })).rejects.toThrow(
-    /work-queue stream: each message may have only one consumer, and email-worker \(order\.email\) already takes these subjects/,
-  );
-  await expect(ensureGroup(f.nats.jsm, 'NOPE', 'order-processor', { ackWaitMs: 1_000, maxDeliver: 4 })).rejects.toThrow(/stream NOPE does not exist yet: start the service first/);
+it("stops delivering at the durable's max_deliver when the member never gives up, and says so only in an advisory", () =>
+  withGroup(3, 5_000, async () => {
+    // The member naks forever (it would never term); the server's max_deliver = 3 on the durable is the only limit.
+    const advisories = f.nats.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.ORDERS.${GROUP}`, { max: 1 });
+    const events: MemberEvent[] = [];
+    const members = await f.connect('stubborn member');
+    const w = startMember({
+      js: members.js, stream: 'ORDERS', group: GROUP, id: 1, failRate: 1, nakDelayMs: 50, maxDeliver: 3,
+      giveUpOnDelivery: Infinity, workMs: 5, onEvent: (e) => events.push(e),
+    });
+    let advisory: { stream_seq: number; deliveries: number };
+    let seq: number;
+    try {
+      const before = await s.streamState();
+      const r = await http(svc.url, 'POST', '/api/v1/messages', { subject: 'order.created', data: { order_id: 'ORD-STUCK' } });
+      seq = r.body.sequence as number;
+      expect(seq).toBe(before.last_seq + 1);
+      const m = await withTimeout(advisories[Symbol.asyncIterator]().next(), 5_000, 'the MAX_DELIVERIES advisory');
+      advisory = m.value.json();
+      // The server has stopped: after the advisory the durable holds nothing to deliver and nothing awaiting an ack.
+      const info = await f.nats.jsm.consumers.info('ORDERS', GROUP);
+      expect({ num_pending: info.num_pending, num_ack_pending: info.num_ack_pending }, 'the durable after max_deliver').toEqual({
+        num_pending: 0,
+        num_ack_pending: 0,
+      });
+      expect(info.delivered.consumer_seq, 'deliveries the server made').toBe(3);
+    } finally {
+      advisories.unsubscribe();
+      await shutdown([w], members);
+    }
+    expect(advisory).toMatchObject({ stream_seq: seq, deliveries: 3 });
+    expect(events.filter((e) => e.seq === seq).map((e) => [e.outcome, e.deliveryCount])).toEqual([
+      ['nak', 1],
+      ['nak', 2],
+      ['nak', 3], // the member nak'd the third delivery too; the server did not deliver a fourth
+    ]);
+    // Nobody terminated it, so the work-queue stream keeps the message: undelivered, and only the advisory tells.
+    expect((await f.nats.jsm.streams.getMessage('ORDERS', { seq }))?.json(), 'the stuck message').toEqual({ order_id: 'ORD-STUCK' });
+    await f.nats.jsm.streams.deleteMessage('ORDERS', seq); // leave the stream empty for the other tests
+  }));
+
+it('refuses a group that would overlap another consumer on the work-queue stream, naming it and how to remove it', async () => {
+  await ensureDurable(f.nats.jsm, 'ORDERS', 'email-worker', { filterSubject: 'order.email' }); // e.g. a leftover
+  try {
+    await expect(setupGroup(f.nats.jsm, 'ORDERS', GROUP, { ackWaitMs: 1_000, maxDeliver: 4 })).rejects.toThrow(
+      /work-queue stream: each message may have only one consumer, and email-worker \(order\.email\) already takes these subjects, so group "order-processor" is refused\. Remove it: `pnpm reset`/,
+    );
+  } finally {
+    await f.nats.jsm.consumers.delete('ORDERS', 'email-worker');
+  }
+  await expect(setupGroup(f.nats.jsm, 'NOPE', 'order-processor', { ackWaitMs: 1_000, maxDeliver: 4 })).rejects.toThrow(/stream NOPE does not exist yet: start the service first/);
 });

@@ -1,7 +1,8 @@
-// Test helper: one HTTP call to the running service, answering status, JSON body and elapsed time.
+// Test helper: one HTTP call to the running service, answering status, JSON body, headers and elapsed time.
 export interface HttpResult<T = Record<string, unknown>> {
   status: number;
   body: T;
+  headers: Headers;
   ms: number;
 }
 
@@ -20,5 +21,5 @@ export async function http<T = Record<string, unknown>>(
     body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, ms: performance.now() - t0 };
+  return { status: res.status, body: (text ? JSON.parse(text) : {}) as T, headers: res.headers, ms: performance.now() - t0 };
 }

@@ -11,6 +11,10 @@ export class EmailWorker {
   /** Order id -> ms (since t0) when it was first processed. */
   readonly firstProcessed = new Map<string, number>();
   repeats = 0;
+  /** Stream sequences whose ack the server confirmed (ackAck answered). */
+  readonly confirmed = new Set<number>();
+  /** Order ids delivered again although the server had confirmed their ack: what a confirmed ack did not prevent. */
+  readonly confirmedThenRedelivered: string[] = [];
   errors: { at: number; error: string }[] = [];
   private readonly worker: PullWorker;
 
@@ -25,9 +29,11 @@ export class EmailWorker {
       onEvent: (e: WorkerEvent) => {
         // Fetches that failed and acks the server never confirmed (it redelivers those): both are ridden through.
         if (e.type === 'fetch-error' || e.type === 'ack-error') this.errors.push({ at: performance.now() - this.t0, error: e.error });
+        if (e.type === 'ack') this.confirmed.add(e.seq); // the PullWorker confirms acks (ackAck) before it reports them
       },
       handler: (msg) => {
         const id = msg.headers?.get('Nats-Msg-Id') ?? '';
+        if (this.confirmed.has(msg.seq)) this.confirmedThenRedelivered.push(id);
         if (this.firstProcessed.has(id)) this.repeats += 1;
         else this.firstProcessed.set(id, performance.now() - this.t0);
       },

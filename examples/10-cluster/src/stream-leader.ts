@@ -9,7 +9,12 @@ export async function streamLeader(jsm: JetStreamManager, stream: string): Promi
 }
 
 /** A leader plus `replicas - 1` followers that are all current. */
-export async function waitForHealthyStream(jsm: JetStreamManager, stream: string, replicas: number, timeoutMs = 15_000): Promise<StreamInfo> {
+export async function waitForHealthyStream(
+  jsm: JetStreamManager,
+  stream: string,
+  replicas: number,
+  timeoutMs = 15_000,
+): Promise<StreamInfo> {
   return waitFor(
     async () => {
       const si = await jsm.streams.info(stream);
@@ -21,7 +26,12 @@ export async function waitForHealthyStream(jsm: JetStreamManager, stream: string
 }
 
 /** Poll until the stream reports a leader other than `old`; returns it with the moment it was seen. */
-export async function waitForNewLeader(jsm: JetStreamManager, stream: string, old: string, timeoutMs = 30_000): Promise<{ leader: string; seenAt: number }> {
+export async function waitForNewLeader(
+  jsm: JetStreamManager,
+  stream: string,
+  old: string,
+  timeoutMs = 30_000,
+): Promise<{ leader: string; seenAt: number }> {
   const leader = await waitFor(
     async () => {
       const l = await streamLeader(jsm, stream);

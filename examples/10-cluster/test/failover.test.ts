@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover, type FailoverReport } from '../src/failover';
+import { privateServerVersion } from '../src/server-version';
 
 const TOTAL = 300;
 let cluster: PrivateNatsCluster;
@@ -12,6 +13,12 @@ let r: FailoverReport;
 beforeAll(async () => {
   cluster = await PrivateNatsCluster.start({ size: 3 });
   r = await runFailover(cluster, { total: TOTAL, killAfter: 120, lanes: 8, ackWaitMs: 1_000, deadlineMs: 25_000 });
+  // Issue 15: per server version, how many acks the cluster had confirmed came back after the kill (printed, not asserted).
+  const back = r.worker.confirmedThenRedelivered;
+  console.log(
+    `[nats-server ${privateServerVersion()?.text ?? '?'}] acks confirmed by the cluster and redelivered anyway after the leader kill: ` +
+      `${back.length}${back.length ? ` (${back.slice(0, 5).join(', ')}${back.length > 5 ? ', ...' : ''})` : ''}`,
+  );
 }, 60_000);
 afterAll(() => cluster?.dispose());
 
@@ -26,7 +33,8 @@ describe('three-node JetStream cluster, stream leader killed mid-stream', () => 
   it('elected a new leader among the survivors after the SIGKILL, with publishes in flight', () => {
     expect(r.killed).toBe(r.leaderBefore);
     expect(r.replicasBefore).toContain(r.newLeader);
-    expect(r.inFlightAtKill).toBeGreaterThan(0);
+    expect(r.inFlightAtKill, 'publishes in flight at the kill').toBeGreaterThanOrEqual(1);
+    expect(r.inFlightAtKill, 'publishes in flight at the kill').toBeLessThanOrEqual(8);
     // The SIGKILL went out right at the 120th PubAck: by the history's clock, fewer than one more
     // round of the 8 lanes had been acknowledged before it, and the report agrees with the history.
     const ackedBeforeKill = r.history.filter((a) => a.outcome === 'ok' && a.completedAt <= r.killAt).length;
@@ -40,8 +48,9 @@ describe('three-node JetStream cluster, stream leader killed mid-stream', () => 
     expect(r.verdict.failedButStored).toEqual([]);
     expect(r.verdict.acked).toBe(TOTAL);
     expect(r.stored).toHaveLength(TOTAL);
-    // The failover was felt: attempts failed or timed out while there was no leader.
-    expect(r.verdict.attempts.failed + r.verdict.attempts.unknown).toBeGreaterThan(0);
+    // The failover was felt: the publishes in flight at the kill could not get their PubAck from the dead leader.
+    const notOk = r.history.filter((a) => a.outcome !== 'ok');
+    expect(notOk.length, 'attempts that failed or timed out while there was no leader').toBeGreaterThanOrEqual(r.inFlightAtKill);
   });
 
   it('deduplicated, on the new leader, a resend of orders the old leader had acknowledged', () => {
@@ -54,16 +63,19 @@ describe('three-node JetStream cluster, stream leader killed mid-stream', () => 
 
   it('kept the shop publishing after it reconnected to a survivor by itself', () => {
     expect(r.replicasBefore).toContain(r.publisherMovedTo);
-    expect(r.ackedAfterKill.length).toBeGreaterThan(0);
-    expect(r.firstAckAfterKillMs).toBeGreaterThan(0);
+    // Every order not yet started at the kill was published, and acked, after it.
+    const notStartedAtKill = TOTAL - r.ackedAtKill - r.inFlightAtKill;
+    expect(r.ackedAfterKill.length, 'orders acked by attempts started after the kill').toBeGreaterThanOrEqual(notStartedAtKill);
+    expect(r.firstAckAfterKillMs, 'ms from the kill to the first PubAck after it').toEqual(expect.any(Number));
   });
 
   it('kept the email worker going: every acknowledged order processed, including ones after the kill', () => {
     const processed = new Set(r.worker.processedIds);
     const acked = [...new Set(r.history.filter((a) => a.outcome === 'ok').map((a) => a.id))];
-    expect(acked.filter((id) => !processed.has(id))).toEqual([]);
-    expect(r.ackedAfterKill.every((id) => processed.has(id))).toBe(true);
-    expect(r.worker.processedAfterKill).toBeGreaterThan(0);
+    expect(acked.filter((id) => !processed.has(id)), 'acknowledged orders never processed').toEqual([]);
+    expect(r.ackedAfterKill.filter((id) => !processed.has(id)), 'orders acked after the kill, never processed').toEqual([]);
+    const notStartedAtKill = TOTAL - r.ackedAtKill - r.inFlightAtKill;
+    expect(r.worker.processedAfterKill, 'orders first processed after the kill').toBeGreaterThanOrEqual(notStartedAtKill);
   });
 
   it('caught the restarted node up: current, lag 0, and it holds every message itself', () => {

@@ -1,10 +1,11 @@
-// `pnpm --filter 09-http-api consumer -- --group order-processor --id 1`: one member of a
+// `pnpm --filter 09-http-api consume -- --group order-processor --id 1`: one member of a
 // consumer group. Start two with the same --group and they share the work; set FAIL_RATE=0.5 and
 // watch failures come back after the nak delay. Runs until Ctrl-C, then finishes the message in hand.
 import { connectNats, ms, runMain, timings } from '@mq/shared';
-import { parseConsumerArgs } from './cli-args';
+import { setupGroup } from '../setup';
+import { describeEvent, startMember } from '../worker';
+import { parseConsumerArgs } from './args';
 import { consumerNats } from './consumer-nats';
-import { describeEvent, ensureGroup, startProcessor } from './processor';
 
 runMain(async () => {
   const { group, id, stream, failRate, realTimings } = parseConsumerArgs(process.argv.slice(2));
@@ -15,12 +16,13 @@ runMain(async () => {
   console.log(resolved.description);
   const nats = await connectNats(resolved.url, { name: `${group}#${id}` });
   try {
-    await ensureGroup(nats.jsm, stream, group, { ackWaitMs: t.get('ackWaitMs'), maxDeliver });
+    await setupGroup(nats.jsm, stream, group, { ackWaitMs: t.get('ackWaitMs'), maxDeliver });
     const scale = t.real ? "the story's timings" : "scaled; --real-timings for the story's 30 s";
-    console.log(`${group}#${id} consuming ${stream}: FAIL_RATE=${failRate}, nak delay ${t.get('nakDelayMs')} ms, ack wait ${t.get('ackWaitMs')} ms (${scale}), up to ${maxDeliver} deliveries`);
+    const timing = `nak delay ${t.get('nakDelayMs')} ms, ack wait ${t.get('ackWaitMs')} ms (${scale})`;
+    console.log(`${group}#${id} consuming ${stream}: FAIL_RATE=${failRate}, ${timing}, up to ${maxDeliver} deliveries`);
     console.log('Ctrl-C to stop');
     const t0 = performance.now();
-    const worker = startProcessor({
+    const worker = startMember({
       js: nats.js,
       stream,
       group,
@@ -29,7 +31,8 @@ runMain(async () => {
       nakDelayMs: t.get('nakDelayMs'),
       maxDeliver,
       onEvent: (e) => console.log(`${`+${ms(t0, e.at)} ms`.padStart(10)}  ${e.worker}  ${describeEvent(e, maxDeliver)}`),
-      onFetchError: (error, retryInMs) => console.log(`${`+${ms(t0)} ms`.padStart(10)}  ${group}#${id}  cannot fetch (${error}); retrying in ${retryInMs} ms`),
+      onFetchError: (error, retryInMs) =>
+        console.log(`${`+${ms(t0)} ms`.padStart(10)}  ${group}#${id}  cannot fetch (${error}); retrying in ${retryInMs} ms`),
     });
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
