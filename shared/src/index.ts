@@ -29,3 +29,4 @@ export { BackgroundLoop } from './background-loop';
 export { seededRandom, hashUnit } from './random';
 export { lessonScope, cleanupOnExit, scopedNames, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
 export type { LessonScope } from './scope';
+export { parseVersion, versionAtLeast, serverVersion } from './server-version';

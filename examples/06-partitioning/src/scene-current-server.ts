@@ -4,7 +4,7 @@
 import type { Nats, Output } from '@mq/shared';
 import { orderEvents, partitionOf } from './partitions';
 import { pinnedFailover, PINNED_SINCE } from './pinned-failover';
-import { serverVersion, versionAtLeast } from './server-version';
+import { serverVersion, versionAtLeast } from '@mq/shared';
 import { mappedPartition, MAPPED_FROM, MAPPED_TO, serverPartitions } from './subject-mapping';
 
 export const MAPPING_USERS = [7, 42, 100, 101, 123, 4242];

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { orderEvents, partitionOf } from '../src/partitions';
 import { pinnedFailover, PINNED_SINCE } from '../src/pinned-failover';
-import { serverVersion, versionAtLeast } from '../src/server-version';
+import { serverVersion, versionAtLeast } from '@mq/shared';
 import { fnv1a32, mappedPartition, serverPartitions } from '../src/subject-mapping';
 
 let fx: NatsFixture;

@@ -2,7 +2,7 @@
 // MSG_TERMINATED advisory beside the reason-less MAX_DELIVERIES one. On 2.9 the same call is
 // ignored and the message comes back.
 import type { DemoContext } from './demo-context';
-import { serverVersion } from './server-version';
+import { serverVersion } from '@mq/shared';
 import { ORDERS_STREAM, scope } from './setup';
 import { TERM_REASON_SINCE, termAdvisorySubject, termWithReason } from './term-reason';
 

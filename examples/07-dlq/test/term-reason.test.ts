@@ -3,7 +3,7 @@
 // Each server gets its own assertion; the test says which one it checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { serverVersion, versionAtLeast } from '../src/server-version';
+import { serverVersion, versionAtLeast } from '@mq/shared';
 import { ORDERS_STREAM, scope, setup } from '../src/setup';
 import { TERM_REASON_SINCE, termWithReason } from '../src/term-reason';
 

@@ -2,8 +2,7 @@
 // (double ack); then the broker is SIGKILLed and restarted on the same store. Any message the
 // consumer hands out again is one whose confirmed ack the crash lost. Figures differ by server
 // version and stream retention, so the drill prints them per version rather than promising one.
-import { ensureDurable, ensureStream, ordersStreamConfig } from '@mq/shared';
-import { connectNats } from '@mq/shared';
+import { ensureDurable, ensureStream, ordersStreamConfig, connectNats } from '@mq/shared';
 import type { PrivateNatsServer } from '@mq/shared/services';
 import { RetentionPolicy } from '@nats-io/jetstream';
 import { publishEmailTasks } from './broker-state';

@@ -5,7 +5,7 @@ import { PrivateNatsServer } from '@mq/shared/services';
 import { ATOMIC_BATCH_SINCE } from './atomic-batch';
 import { batchDrill } from './batch-drill';
 import type { DrillContext } from './drill-context';
-import { versionAtLeast } from './server-version';
+import { versionAtLeast } from '@mq/shared';
 
 export async function sceneAtomicBatch(ctx: DrillContext): Promise<void> {
   const { out } = ctx;

@@ -6,7 +6,7 @@ import { PrivateNatsServer } from '@mq/shared/services';
 import { measureAckLoss } from '../src/ack-loss';
 import { ATOMIC_BATCH_SINCE } from '../src/atomic-batch';
 import { batchDrill } from '../src/batch-drill';
-import { versionAtLeast } from '../src/server-version';
+import { versionAtLeast } from '@mq/shared';
 
 const servers: PrivateNatsServer[] = [];
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { cleanupOnExit, createOutput, intFlag, parseFlags, runMain, timings, Usa
 import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover } from './failover';
 import { printCatchUp, printConsumer, printVerdict } from './report';
-import { privateServerVersion } from './server-version';
+import { natsBinaryVersion } from '@mq/shared/services';
 
 const USAGE = `Usage: pnpm --filter 10-cluster start [-- --orders N] [--lanes N] [--real-timings]
 
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const cluster = await PrivateNatsCluster.start({ size: 3, name: 'C' });
   const done = cleanupOnExit(() => cluster.dispose()); // Ctrl-C too: stop the three nodes and delete their stores
   try {
-    const version = privateServerVersion()?.text ?? '?';
+    const version = natsBinaryVersion() ?? '?';
     out.say(`NATS: a private ${cluster.nodes.length}-node cluster "${cluster.name}" of nats-server ${version}, started for this lesson`);
     out.say('(never your local server: a node gets SIGKILLed)');
     const monitor = (port: number) => `http://127.0.0.1:${port}/jsz`;

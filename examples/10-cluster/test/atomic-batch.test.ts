@@ -4,21 +4,21 @@
 // sent again is stored once, in full. On older servers (the machine's 2.9.10) the batch headers
 // mean nothing: the open batch stays half stored, which is what a shop on 2.9 must handle itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectNats, waitFor, type Nats } from '@mq/shared';
+import { connectNats, waitFor, type Nats, versionAtLeast } from '@mq/shared';
 import { PrivateNatsCluster } from '@mq/shared/services';
 import { commitBatch, publishBatch, stageBatch, type BatchAck } from '../src/atomic-batch';
-import { atLeast, privateServerVersion } from '../src/server-version';
+import { natsBinaryVersion } from '@mq/shared/services';
 import { waitForCaughtUp, waitForHealthyStream, waitForNewLeader } from '../src/stream-leader';
 
-const version = privateServerVersion();
-const atomic = atLeast(version, 2, 12);
+const version = natsBinaryVersion();
+const atomic = versionAtLeast(version, '2.12');
 const SIZE = 50;
 const STREAM = 'BATCHES';
 const SUBJECT = 'batch.orders';
 
 if (!atomic) {
   console.log(
-    `atomic batch publish needs nats-server 2.12 or newer; the private cluster runs ${version?.text ?? 'no nats-server'}: ` +
+    `atomic batch publish needs nats-server 2.12 or newer; the private cluster runs ${version ?? 'no nats-server'}: ` +
       'the all-or-nothing test is skipped (run with NATS_SERVER_BIN=$(pnpm -s nats:fetch | tail -1)); the 2.9 behaviour is tested instead',
   );
 }
@@ -81,7 +81,7 @@ beforeAll(async () => {
     );
     const details = jsz.account_details?.flatMap((a) => a.stream_detail ?? []);
     const restartedNodeMessages = details?.find((x) => x.name === STREAM)?.state.messages ?? -1;
-    scene = { version: version?.text ?? '?', committedBeforeKill, commitAfterKill, resentAck, stored, restartedNodeMessages };
+    scene = { version: version ?? '?', committedBeforeKill, commitAfterKill, resentAck, stored, restartedNodeMessages };
     console.log(`[nats-server ${scene.version}] messages per batch after the leader kill: ${JSON.stringify(stored)}; K2's commit answered ${JSON.stringify(commitAfterKill)}`);
   } finally {
     await Promise.allSettled(conns.map((c) => c.close()));
@@ -89,7 +89,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => cluster?.dispose());
 
-describe(`atomic batch publish across a stream-leader kill (nats-server ${version?.text ?? '?'})`, () => {
+describe(`atomic batch publish across a stream-leader kill (nats-server ${version ?? '?'})`, () => {
   it.skipIf(!atomic)('2.12+: all or nothing: the open batch is refused whole, the committed and the resent ones are stored whole', () => {
     expect(scene.committedBeforeKill, 'K1, committed before the kill').toMatchObject({ stream: STREAM, batch: 'K1', count: SIZE });
     expect(scene.commitAfterKill.error, "K2's commit on the new leader").toMatchObject({ err_code: 10176, description: 'atomic publish batch is incomplete' });

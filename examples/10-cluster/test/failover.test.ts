@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateNatsCluster } from '@mq/shared/services';
 import { runFailover, type FailoverReport } from '../src/failover';
-import { privateServerVersion } from '../src/server-version';
+import { natsBinaryVersion } from '@mq/shared/services';
 
 const TOTAL = 300;
 let cluster: PrivateNatsCluster;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   // Issue 15: per server version, how many acks the cluster had confirmed came back after the kill (printed, not asserted).
   const back = r.worker.confirmedThenRedelivered;
   console.log(
-    `[nats-server ${privateServerVersion()?.text ?? '?'}] acks confirmed by the cluster and redelivered anyway after the leader kill: ` +
+    `[nats-server ${natsBinaryVersion() ?? '?'}] acks confirmed by the cluster and redelivered anyway after the leader kill: ` +
       `${back.length}${back.length ? ` (${back.slice(0, 5).join(', ')}${back.length > 5 ? ', ...' : ''})` : ''}`,
   );
 }, 60_000);

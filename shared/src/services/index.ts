@@ -17,3 +17,4 @@ export type { ContainerKind } from './containers';
 // The full resolution (env URL, default port, private server, container) for tools that ask what a
 // lesson would get (pnpm doctor); lessons use resolveNats / resolveRedis / resolveDatabase.
 export { resolveService } from './resolve';
+export { natsBinaryVersion } from './nats-version';
