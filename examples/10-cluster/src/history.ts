@@ -3,6 +3,9 @@
 // it), `failed` (the cluster definitely did not take it: nobody answered, or it answered with an
 // error) or `unknown` (it timed out or the connection broke: it may or may not have been stored).
 // The one rule that must hold: every id that got a PubAck is in the stream after the failover.
+// The judging itself is the workshop's shared checker (@mq/shared/workshop), which the exercises
+// use too; this file keeps the cluster's view of it: publish attempts, and the stream afterwards.
+import { checkHistory, classifyPublishError, type PublishEvent } from '@mq/shared/workshop';
 
 export type Outcome = 'ok' | 'failed' | 'unknown';
 
@@ -24,11 +27,7 @@ export interface PublishAttempt {
  * `failed`: "no responders" (no stream leader took the request) and an error reply from
  * JetStream. Everything else (timeouts, broken connections) is `unknown`.
  */
-export function classify(err: unknown): Exclude<Outcome, 'ok'> {
-  const name = err instanceof Error ? err.name : '';
-  if (name === 'JetStreamNotEnabled' || name === 'NoResponders' || name === 'JetStreamApiError') return 'failed';
-  return 'unknown';
-}
+export const classify: (err: unknown) => Exclude<Outcome, 'ok'> = classifyPublishError;
 
 export interface CheckResult {
   attempts: Record<Outcome, number>;
@@ -45,42 +44,26 @@ export interface CheckResult {
   /** Ids whose earlier attempts all definitely failed, yet the cluster said "duplicate": must be empty. */
   failedButStored: string[];
   valid: boolean;
+  /** Each finding as one sentence naming the id (empty when valid). */
+  findings: string[];
 }
 
 export function check(history: readonly PublishAttempt[], storedIds: readonly string[]): CheckResult {
-  const attempts: Record<Outcome, number> = { ok: 0, failed: 0, unknown: 0 };
-  const byId = new Map<string, PublishAttempt[]>();
-  for (const a of history) {
-    attempts[a.outcome] += 1;
-    byId.set(a.id, [...(byId.get(a.id) ?? []), a]);
-  }
-  const stored = new Map<string, number>();
-  for (const id of storedIds) stored.set(id, (stored.get(id) ?? 0) + 1);
-
-  const ackedIds = [...byId].filter(([, as]) => as.some((a) => a.outcome === 'ok')).map(([id]) => id);
-  const lostAcked = ackedIds.filter((id) => !stored.has(id));
-  const duplicatesInStream = [...stored].filter(([, n]) => n > 1).map(([id]) => id);
-  const storedWithoutAck = [...stored.keys()].filter((id) => !byId.get(id)?.some((a) => a.outcome === 'ok'));
-
-  let unknownLanded = 0;
-  const failedButStored: string[] = [];
-  for (const [id, as] of byId) {
-    const sorted = [...as].sort((x, y) => x.attempt - y.attempt);
-    const firstOk = sorted.findIndex((a) => a.outcome === 'ok');
-    if (firstOk <= 0 || !sorted[firstOk].duplicate) continue;
-    const earlier = sorted.slice(0, firstOk);
-    if (earlier.some((a) => a.outcome === 'unknown')) unknownLanded += 1;
-    else failedButStored.push(id);
-  }
-
+  const events: PublishEvent[] = history.map((a) => ({
+    kind: 'publish', id: a.id, attempt: a.attempt, at: a.invokedAt, completedAt: a.completedAt, outcome: a.outcome,
+    seq: a.seq, duplicate: a.duplicate, error: a.error,
+  }));
+  const result = checkHistory(events, { stored: storedIds });
+  const ids = (kind: string) => result.findings.filter((f) => f.kind === kind).map((f) => f.id);
   return {
-    attempts,
-    acked: ackedIds.length,
-    lostAcked,
-    duplicatesInStream,
-    storedWithoutAck,
-    unknownLanded,
-    failedButStored,
-    valid: lostAcked.length === 0 && duplicatesInStream.length === 0 && failedButStored.length === 0,
+    attempts: result.stats.attempts,
+    acked: result.stats.acked,
+    lostAcked: ids('lost-acked'),
+    duplicatesInStream: ids('stored-twice'),
+    storedWithoutAck: result.stats.storedWithoutAck,
+    unknownLanded: result.stats.unknownLanded,
+    failedButStored: ids('failed-but-stored'),
+    valid: result.valid,
+    findings: result.findings.map((f) => f.sentence),
   };
 }
