@@ -15,6 +15,14 @@ const CLAIM_LABEL = {
   none: 'UPDATE ... (subselect without a lock)',
 };
 
+const VERDICT = {
+  'skip-locked': 'The atomic claim gives 0 every time.',
+  'for-update': 'FOR UPDATE alone gives 0 too: these claims hold their\n' +
+    "locks for a millisecond. Held longer (an open transaction), a plain FOR UPDATE waits: test/claims.test.ts.",
+  none: 'Without a lock, the subselect hands the same ids to several\n' +
+    'workers and the UPDATE takes them again: one statement is not enough, it must lock what it picks.',
+};
+
 export async function sceneDoubleClaim({ out, url, pool, claimLock, results }: Scene): Promise<void> {
   out.step('Two workers, one task (the interleaving forced step by step)');
   const shop = createShop({ email: 0 });
@@ -48,7 +56,7 @@ export async function sceneDoubleClaim({ out, url, pool, claimLock, results }: S
   );
   out.say(
     `8 workers each. The naive workers all read the same first rows, so most tasks ran several times; the exact\n` +
-      `count depends on timing (the tests force the interleaving instead). The atomic claim gives 0 every time.`,
+      `count depends on timing (the tests force the interleaving instead). ${VERDICT[claimLock]}`,
   );
   results.doublesSeed = `${naive.duplicated}/${naive.tasks} tasks this run`;
   results.doublesFix = `${CLAIM_LABEL[claimLock]}: ${fixed.duplicated}/${fixed.tasks}`;

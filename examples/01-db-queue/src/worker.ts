@@ -96,6 +96,7 @@ UPDATE task_queue AS t
          FOR UPDATE SKIP LOCKED) AS next
  WHERE t.id = next.id
 RETURNING t.*`;
+// #endregion look-claim
 
 export type ClaimLock = 'skip-locked' | 'for-update' | 'none';
 export const CLAIM_LOCKS: readonly ClaimLock[] = ['skip-locked', 'for-update', 'none'];
@@ -105,6 +106,7 @@ export function claimSql(lock: ClaimLock): string {
   return CLAIM_SQL.replace('FOR UPDATE SKIP LOCKED', lock === 'skip-locked' ? 'FOR UPDATE SKIP LOCKED' : lock === 'for-update' ? 'FOR UPDATE' : '');
 }
 
+// #region look-lease
 // The lease_id is the fencing token: finishing or extending a claim needs the token of the
 // current claim, so a worker whose lease ran out (and was handed on) changes nothing.
 const COMPLETE_SQL = `
@@ -125,7 +127,7 @@ UPDATE task_queue
        lease_id = NULL, locked_until = NULL, updated_at = now()
  WHERE status = 'processing' AND locked_until < now()
 RETURNING id`;
-// #endregion look-claim
+// #endregion look-lease
 
 // In SET, every retry_count on the right-hand side is the old value.
 const FAIL_SQL = `
