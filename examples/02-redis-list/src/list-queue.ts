@@ -31,6 +31,7 @@ export interface Popped {
   raw: string;
 }
 
+// #region look-brpop
 /**
  * BRPOP one task, waiting up to `timeoutSec` (decimals allowed; 0 = forever). `conn` must be a
  * connection of its own: while BRPOP blocks, nothing else can use it.
@@ -40,6 +41,7 @@ export async function popTask(conn: Redis, key: string, timeoutSec: number): Pro
   if (!reply) return null;
   return { raw: reply[1], task: decodeTask(reply[1]) };
 }
+// #endregion look-brpop
 
 /** Every id currently waiting in the list (oldest last, as LPUSH/BRPOP order them). */
 export async function queuedIds(redis: Redis, key: string): Promise<string[]> {

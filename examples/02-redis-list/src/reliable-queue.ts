@@ -35,18 +35,6 @@ const SERVER_MS = `local t = redis.call('TIME') local now = tonumber(t[1]) * 100
 /** Record the start of a claim in server time (one clock for workers and reaper), and its token. */
 const STAMP = `${SERVER_MS} redis.call('HSET', KEYS[1], ARGV[1], now) redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) return now`;
 
-// #region look-reliable-ack
-/**
- * The ack, fenced: remove the entry only if this take's token still owns the task. A reaped task
- * has no owner until it is taken again, then another; either way the late worker changes nothing.
- */
-const ACK = `
-if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
-redis.call('LREM', KEYS[1], 1, ARGV[3])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-return 1`;
-// #endregion look-reliable-ack
 
 /**
  * Move every processing entry whose claim is older than ARGV[1] ms back to the consuming end of
@@ -84,6 +72,7 @@ export async function pushReliable(redis: Redis, keys: ReliableKeys, tasks: NewT
   return pushTasks(redis, keys.queue, tasks);
 }
 
+// #region look-reliable-take
 /**
  * Take the oldest task by moving it into the processing list (BLMOVE RIGHT -> LEFT), then stamp
  * the claim. `conn` must be dedicated: BLMOVE blocks it.
@@ -98,6 +87,17 @@ export async function claimTask(conn: Redis, keys: ReliableKeys, timeoutSec: num
 }
 
 /**
+ * The ack, fenced: remove the entry only if this take's token still owns the task. A reaped task
+ * has no owner until it is taken again, then another; either way the late worker changes nothing.
+ */
+const ACK = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('LREM', KEYS[1], 1, ARGV[3])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1`;
+
+/**
  * The ack: remove the entry from the processing list. Returns false, removing nothing, if this
  * take no longer owns the task (the reaper gave it back because this worker took too long).
  */
@@ -105,6 +105,7 @@ export async function completeTask(redis: Redis, keys: ReliableKeys, claimed: Cl
   const removed = await redis.eval(ACK, 3, keys.processing, keys.owner, keys.claimedAt, claimed.task.id, claimed.token, claimed.raw);
   return Number(removed) === 1;
 }
+// #endregion look-reliable-take
 
 /** One reaper pass: ids moved back to the queue. */
 export async function reapStale(redis: Redis, keys: ReliableKeys, visibilityMs: number): Promise<string[]> {
