@@ -1,13 +1,13 @@
 // Scene 8: handlers slower than the lease. Without a heartbeat the reaper takes a busy worker for
 // dead and another worker runs the task again; with one, each task runs once. A short lease of
-// its own (300 ms) keeps the scene to a few seconds; the ratio of handler time to lease is the issue's.
+// its own (200 ms) keeps the scene to a few seconds; the ratio of handler time to lease is the issue's.
 import { seededRandom, waitFor } from '@mq/shared';
 import type { Scene } from './scene';
 import { insertTasks, statusCounts } from './setup';
 import { QueueWorker } from './worker';
 
-const TASKS = 16;
-const LEASE_MS = 300;
+const TASKS = 12;
+const LEASE_MS = 200;
 
 async function run(s: Scene, heartbeat: boolean) {
   await s.pool.query('TRUNCATE task_queue');
