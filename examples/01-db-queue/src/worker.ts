@@ -45,6 +45,8 @@ export interface QueueWorkerOptions {
    * off: the chapter's "before", where a handler slower than the lease is run again by another worker.
    */
   heartbeatMs?: number;
+  /** How one heartbeat extends the lease (default: HEARTBEAT_SQL); the 01-heartbeat exercise plugs in here. */
+  extendLease?: ExtendLease;
   /** How often the loop returns expired leases (default: min(leaseMs / 2, pollIntervalMs)). */
   reapIntervalMs?: number;
   onEvent?: (e: QueueEvent) => void;
@@ -77,6 +79,9 @@ export interface QueueStats {
   notifications: number;
   wakeups: { notify: number; timer: number };
 }
+
+/** Extend a claim's lease to now + leaseMs if that claim (its lease_id) still holds the row. */
+export type ExtendLease = (client: pg.ClientBase, task: { id: string; lease_id: string }, leaseMs: number) => Promise<boolean>;
 
 /** A claimed task: the row plus the fencing token that proves this worker still holds it. */
 export type ClaimedTask = TaskRow & { lease_id: string };
@@ -128,6 +133,12 @@ UPDATE task_queue
  WHERE status = 'processing' AND locked_until < now()
 RETURNING id`;
 // #endregion look-lease
+
+/** The default heartbeat: HEARTBEAT_SQL, fenced by the claim's lease_id. */
+export async function extendLease(client: pg.ClientBase, task: { id: string; lease_id: string }, leaseMs: number): Promise<boolean> {
+  const res = await client.query(HEARTBEAT_SQL, [task.id, task.lease_id, leaseMs]);
+  return res.rowCount === 1;
+}
 
 // In SET, every retry_count on the right-hand side is the old value.
 const FAIL_SQL = `
@@ -284,11 +295,11 @@ export class QueueWorker extends BackgroundLoop {
   private heartbeat(task: ClaimedTask): () => Promise<void> {
     if (this.heartbeatMs <= 0) return async () => {};
     let inFlight: Promise<unknown> = Promise.resolve();
+    const extend = this.opts.extendLease ?? extendLease;
     const timer = setInterval(() => {
-      inFlight = this.client
-        .query(HEARTBEAT_SQL, [task.id, task.lease_id, this.leaseMs])
-        .then((res) => {
-          if (res.rowCount === 1) {
+      inFlight = extend(this.client, task, this.leaseMs)
+        .then((extended) => {
+          if (extended) {
             this.stats.heartbeats += 1;
             return;
           }
