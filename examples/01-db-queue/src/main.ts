@@ -23,7 +23,7 @@ const USAGE = `Usage: pnpm --filter 01-db-queue start [-- options]
   --workers <n>         idle workers in the wasted-queries step (default 10, the story's)
   --orders <n>          orders in the write-amplification step (default 30)
   --claim-lock <lock>   the lock of the worker's claim in the 8-worker race: skip-locked (default),
-                        for-update (claims wait for each other) or none (two workers claim one row)
+                        for-update (a claim waits for a row another holds) or none (two workers claim one row)
   --real-timings        the story's lease (30 s) and retry delay (30 s) instead of scaled ones
   -h, --help            this text`;
 
