@@ -26,12 +26,12 @@ export async function pushTasks(redis: Redis, key: string, tasks: NewTask[], chu
   return length;
 }
 
+// #region look-brpop
 export interface Popped {
   task: Task;
   raw: string;
 }
 
-// #region look-brpop
 /**
  * BRPOP one task, waiting up to `timeoutSec` (decimals allowed; 0 = forever). `conn` must be a
  * connection of its own: while BRPOP blocks, nothing else can use it.
