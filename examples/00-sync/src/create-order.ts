@@ -45,16 +45,15 @@ export async function createOrderSync(shop: Shop, order: Order): Promise<SyncOrd
     return { orderId: order.id, outcome, ...(error ? { error } : {}), logged, ignored, startedMs, endedMs, latencyMs: endedMs - startedMs };
   };
 
+  // #region look-call-chain
   // 1. Write the order row. It is committed here, on its own: there is no surrounding transaction.
   try {
     await shop.ordersDb.call(OPS.insert, order.id);
   } catch (err) {
     return answer('failed', message(err));
   }
-
-  // 2. Deduct stock with a remote call. On failure the seed "rolls back" the order, but the insert
-  //    was already committed, so this is really a second write (a compensating delete) that can fail
-  //    in its turn. seed: its result is never checked; a failed rollback leaves an orphan order row.
+  // 2. Deduct stock. On failure the seed "rolls back" the committed insert: really a second write
+  //    (a delete) that can fail in its turn. seed: its result is never checked (orphan order row).
   try {
     await shop.inventory.call(OPS.deduct, order.id);
   } catch (err) {
@@ -65,29 +64,24 @@ export async function createOrderSync(shop: Shop, order: Order): Promise<SyncOrd
     }
     return answer('failed', message(err));
   }
-
-  // 3. Send the confirmation email over SMTP. seed: a failure is only logged; the user still waits
-  //    for it, however long the SMTP client takes to give up.
+  // 3. Email over SMTP. seed: a failure is only logged; the user still waits for the SMTP timeout.
   try {
     await shop.email.call(OPS.email, order.id);
   } catch (err) {
     logged.push(`email failed, but the order was created: ${message(err)}`);
   }
-
-  // 4. Add loyalty points. seed: logged and forgotten. Order, stock and email cannot be undone now,
-  //    and nothing remembers that these points are still owed.
+  // 4. Loyalty points. seed: logged and forgotten; nothing remembers the points are still owed.
   try {
     await shop.points.call(OPS.points, order.id);
   } catch (err) {
     logged.push(`adding points failed: ${message(err)}`);
   }
-
-  // 5. Send the push notification. seed: the error is not even looked at.
+  // 5. Push notification. seed: the error is not even looked at.
   try {
     await shop.push.call(OPS.push, order.id);
   } catch (err) {
     ignored.push(message(err));
   }
-
   return answer('created');
+  // #endregion look-call-chain
 }

@@ -45,7 +45,13 @@ describe('synchronous CreateOrder (fake clock: exact times)', () => {
       '   +430 ms  push       send ... ok in 60 ms',
       '   +490 ms  user       sees "order created" after waiting 490 ms',
     ]);
-    expect(orderState(shop, result.orderId)).toEqual({ orderStored: true, stockDeducted: true, emailSent: true, pointsAdded: true, pushSent: true });
+    expect(orderState(shop, result.orderId)).toEqual({
+      orderStored: true,
+      stockDeducted: true,
+      emailSent: true,
+      pointsAdded: true,
+      pushSent: true,
+    });
     expect(result.logged).toEqual([]);
     expect(result.ignored).toEqual([]);
   });
@@ -78,7 +84,13 @@ describe('synchronous CreateOrder (fake clock: exact times)', () => {
     expect(result.outcome).toBe('created'); // the seed only logs the email error
     expect(result.logged).toEqual([`email failed, but the order was created: email: no answer within ${smtpTimeoutMs} ms (timeout)`]);
     expect(callList(shop, result.orderId)).toEqual(['ordersDb.insert ok', 'inventory.deduct ok', 'email.sendConfirmation error', 'points.add ok', 'push.send ok']);
-    expect(orderState(shop, result.orderId)).toEqual({ orderStored: true, stockDeducted: true, emailSent: false, pointsAdded: true, pushSent: true });
+    expect(orderState(shop, result.orderId)).toEqual({
+      orderStored: true,
+      stockDeducted: true,
+      emailSent: false,
+      pointsAdded: true,
+      pushSent: true,
+    });
   });
 
   it('points fail after order, stock and email: a half-applied order that the request still calls "created"', async () => {
@@ -87,7 +99,13 @@ describe('synchronous CreateOrder (fake clock: exact times)', () => {
     expect(result.latencyMs).toBe(490);
     expect(callList(shop, result.orderId)).toEqual(['ordersDb.insert ok', 'inventory.deduct ok', 'email.sendConfirmation ok', 'points.add error', 'push.send ok']);
     // Exactly this state, and nothing undone: no rollback call, no compensation, no retry.
-    expect(orderState(shop, result.orderId)).toEqual({ orderStored: true, stockDeducted: true, emailSent: true, pointsAdded: false, pushSent: true });
+    expect(orderState(shop, result.orderId)).toEqual({
+      orderStored: true,
+      stockDeducted: true,
+      emailSent: true,
+      pointsAdded: false,
+      pushSent: true,
+    });
     expect(shop.ordersDb.calls.map((c) => c.op)).toEqual(['insert']);
     expect(shop.points.calls).toHaveLength(1);
     // The only trace that points are owed is one log line.

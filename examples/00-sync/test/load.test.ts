@@ -56,7 +56,7 @@ describe('load: 10 request handlers at 500 orders/s (fake clock)', () => {
     expect(scaled.meanLatencyMs).toBe(1_790);
     expect(scaled.completed).toBe(20); // 10 handlers x floor(5000 / 1790) = 2
     expect(scaled.achievedPerS / maxThroughputPerS(10, 1_790)).toBeGreaterThan(0.99);
-    expect(scaled.shop.email.calls.every((c) => c.outcome === 'error')).toBe(true);
+    expect(scaled.shop.email.calls.filter((c) => c.outcome !== 'error').map((c) => c.key), 'emails that did not time out').toEqual([]);
   });
 
   it('at the day-1 rate of 10 orders/s the same pool keeps up: nobody waits in line', async () => {

@@ -4,11 +4,11 @@
 // and the order row is a write too. Every UPDATE also leaves a dead row version behind for VACUUM.
 import pg from 'pg';
 import { createShop, makeOrder, waitFor } from '@mq/shared';
-import { shopHandler } from './handlers';
+import { shopHandler } from './handler';
 import { NaiveWorker } from './naive-worker';
 import { placeOrder } from './producer';
-import { QueueWorker } from './queue-worker';
-import { statusCounts } from './schema';
+import { QueueWorker } from './worker';
+import { statusCounts } from './setup';
 import { awaitCounters, tableCounters, type TableCounters } from './table-stats';
 
 export interface AmplificationResult {
@@ -33,7 +33,9 @@ export async function measureWriteAmplification(url: string, opts: { orders: num
     producer.on('error', () => {});
     const first = opts.firstOrder ?? 1;
     const numbers = Array.from({ length: opts.orders }, (_, i) => first + i);
-    for (let i = 0; i < numbers.length; i += 4) await Promise.all(numbers.slice(i, i + 4).map((n) => placeOrder(producer, shop, makeOrder(n))));
+    for (let i = 0; i < numbers.length; i += 4) {
+      await Promise.all(numbers.slice(i, i + 4).map((n) => placeOrder(producer, shop, makeOrder(n))));
+    }
     await producer.end();
 
     // One worker: two naive workers could race and double-update a row, and this experiment
@@ -52,7 +54,8 @@ export async function measureWriteAmplification(url: string, opts: { orders: num
     const ordersTable = await awaitCounters(admin, 'orders', ordersBefore, (d) => d.inserted >= opts.orders);
     const taskTable = await awaitCounters(admin, 'task_queue', tasksBefore, (d) => d.inserted >= 3 * opts.orders && d.updated >= 6 * opts.orders);
     const writes = (c: TableCounters) => c.inserted + c.updated + c.deleted;
-    return { orders: opts.orders, worker: opts.worker, ordersTable, taskTable, writesPerOrder: (writes(ordersTable) + writes(taskTable)) / opts.orders };
+    const writesPerOrder = (writes(ordersTable) + writes(taskTable)) / opts.orders;
+    return { orders: opts.orders, worker: opts.worker, ordersTable, taskTable, writesPerOrder };
   } finally {
     await admin.end();
   }

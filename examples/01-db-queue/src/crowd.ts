@@ -5,10 +5,10 @@
 // SKIP LOCKED claim, each task is handled exactly once however the workers interleave.
 import pg from 'pg';
 import { waitFor } from '@mq/shared';
-import type { TaskHandler } from './handlers';
+import type { TaskHandler } from './handler';
 import { NaiveWorker } from './naive-worker';
-import { QueueWorker } from './queue-worker';
-import { insertTasks, statusCounts } from './schema';
+import { QueueWorker, type ClaimLock } from './worker';
+import { insertTasks, statusCounts } from './setup';
 
 export interface CrowdResult {
   kind: 'naive' | 'fixed';
@@ -21,7 +21,7 @@ export interface CrowdResult {
   elapsedMs: number;
 }
 
-export async function runCrowd(url: string, opts: { kind: 'naive' | 'fixed'; workers: number; tasks: number }): Promise<CrowdResult> {
+export async function runCrowd(url: string, opts: { kind: 'naive' | 'fixed'; workers: number; tasks: number; claimLock?: ClaimLock }): Promise<CrowdResult> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
@@ -39,11 +39,12 @@ export async function runCrowd(url: string, opts: { kind: 'naive' | 'fixed'; wor
         perWorker[name] = (perWorker[name] ?? 0) + 1;
         await new Promise((r) => setImmediate(r)); // yield, so the workers interleave
       };
+    const lock = { claimLock: opts.claimLock };
     const names = Array.from({ length: opts.workers }, (_, i) => `w${i + 1}`);
     const workers = names.map((name) =>
       opts.kind === 'naive'
         ? new NaiveWorker({ url, name, handler: handlerFor(name), pollIntervalMs: 10 })
-        : new QueueWorker({ url, name, handler: handlerFor(name), batchSize: 4, pollIntervalMs: 20, listen: false }),
+        : new QueueWorker({ url, name, handler: handlerFor(name), batchSize: 4, pollIntervalMs: 20, listen: false, ...lock }),
     );
     await Promise.all(workers.map((w) => w.connect()));
     const t0 = performance.now();

@@ -4,9 +4,9 @@
 // (pg_stat_user_tables); the two must agree.
 import pg from 'pg';
 import { waitFor } from '@mq/shared';
-import type { TaskHandler } from './handlers';
+import type { TaskHandler } from './handler';
 import { NaiveWorker } from './naive-worker';
-import { QueueWorker } from './queue-worker';
+import { QueueWorker } from './worker';
 import { awaitCounters, tableCounters } from './table-stats';
 
 export interface IdleOptions {

@@ -8,9 +8,9 @@
 //   - the service's error is ignored (the Go code drops it) and the task is marked completed;
 //   - a worker that dies after its 'processing' UPDATE leaves that row there forever.
 import pg from 'pg';
-import { timings } from '@mq/shared';
-import type { TaskHandler } from './handlers';
-import type { TaskRow } from './schema';
+import { BackgroundLoop, timings } from '@mq/shared';
+import type { TaskHandler } from './handler';
+import type { TaskRow } from './setup';
 import { Sleeper } from './sleeper';
 
 export interface NaiveWorkerOptions {
@@ -37,19 +37,18 @@ export interface NaiveStats {
   longestGapMs: number;
 }
 
-export class NaiveWorker {
+export class NaiveWorker extends BackgroundLoop {
   readonly name: string;
   readonly pollIntervalMs: number;
   readonly stats: NaiveStats = { polls: 0, emptyPolls: 0, processed: 0, errorsIgnored: 0, longestGapMs: 0 };
   private readonly client: pg.Client;
   private readonly sleeper = new Sleeper();
   private connected?: Promise<void>;
-  private running = false;
-  private loop?: Promise<void>;
   /** The last database error the loop survived (the seed's loop would have died). */
   lastError?: Error;
 
   constructor(private readonly opts: NaiveWorkerOptions) {
+    super();
     this.name = opts.name ?? 'naive';
     this.pollIntervalMs = opts.pollIntervalMs ?? timings().get('pollIntervalMs');
     this.client = new pg.Client({ connectionString: opts.url, application_name: `naive:${this.name}` });
@@ -108,30 +107,25 @@ export class NaiveWorker {
     return tasks.length;
   }
 
-  /** Run the loop: a round, then sleep the interval (after every round, as the seed does). */
-  start(): this {
-    if (this.running) return this;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.pollOnce();
-        } catch (err) {
-          if (!this.running) break; // crashed or stopped mid-query
-          this.lastError = err as Error;
-        }
-        if (!this.running) break;
-        await this.sleeper.sleep(this.pollIntervalMs);
+  /** The loop (start() runs it): a round, then sleep the interval (after every round, as the seed does). */
+  protected async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.pollOnce();
+      } catch (err) {
+        if (!this.running) break; // crashed or stopped mid-query
+        this.lastError = err as Error;
       }
-    })();
-    return this;
+      if (!this.running) break;
+      await this.sleeper.sleep(this.pollIntervalMs);
+    }
   }
 
   /** Finish the current round, stop, and close the connection. */
-  async stop(): Promise<void> {
-    this.running = false;
+  override async stop(): Promise<void> {
+    const stopped = super.stop();
     this.sleeper.wake('stop');
-    await this.loop;
+    await stopped;
     if (this.connected) await this.client.end().catch(() => {});
   }
 

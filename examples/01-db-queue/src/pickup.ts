@@ -5,12 +5,12 @@
 // woken by the insert's COMMIT and waits only for the round trip.
 import pg from 'pg';
 import { waitFor } from '@mq/shared';
-import type { TaskHandler } from './handlers';
+import type { TaskHandler } from './handler';
 import { NaiveWorker } from './naive-worker';
-import { QueueWorker } from './queue-worker';
+import { QueueWorker } from './worker';
 import { seededRandom } from '@mq/shared';
 import { mean, quantile } from './random';
-import type { TaskRow } from './schema';
+import type { TaskRow } from './setup';
 
 export interface PickupOptions {
   url: string;
@@ -101,7 +101,8 @@ export async function measurePickup(opts: PickupOptions): Promise<PickupResult> 
     await worker.stop();
     await producer.end();
   }
-  const since = (at: Map<number, number>) => [...committedAt.keys()].map((k) => Math.max(0, (at.get(k) ?? NaN) - (committedAt.get(k) ?? NaN)));
+  const since = (at: Map<number, number>) =>
+    [...committedAt.keys()].map((k) => Math.max(0, (at.get(k) ?? NaN) - (committedAt.get(k) ?? NaN)));
   const latenciesMs = since(seenAt);
   return {
     mode: opts.mode,
@@ -114,7 +115,10 @@ export async function measurePickup(opts: PickupOptions): Promise<PickupResult> 
     queries: worker instanceof NaiveWorker ? worker.stats.polls : worker.scans,
     timerWakeups: worker instanceof QueueWorker ? worker.stats.wakeups.timer : 0,
     ...(worker instanceof NaiveWorker
-      ? { cycleMs: ((worker.stats.lastPollAt ?? 0) - (worker.stats.firstPollAt ?? 0)) / Math.max(1, worker.stats.polls - 1), longestGapMs: worker.stats.longestGapMs }
+      ? {
+          cycleMs: ((worker.stats.lastPollAt ?? 0) - (worker.stats.firstPollAt ?? 0)) / Math.max(1, worker.stats.polls - 1),
+          longestGapMs: worker.stats.longestGapMs,
+        }
       : { cycleMs: NaN, longestGapMs: NaN }),
   };
 }

@@ -74,11 +74,13 @@ export async function runAofBench(o: AofBenchOptions): Promise<AofBenchRow[]> {
           continue;
         }
         if (cell.client === 'ioredis') {
-          const r = await measureLpushThroughput(cell.server.url, { durationMs: o.durationMs, clients: o.clients, pipeline: cell.pipeline });
+          const shape = { durationMs: o.durationMs, clients: o.clients, pipeline: cell.pipeline };
+          const r = await measureLpushThroughput(cell.server.url, shape);
           cell.runs.push({ ops: r.opsPerSec, r });
         } else {
           const requests = o.redisBenchmarkRequests * Math.min(cell.pipeline, 4);
-          const ops = await runRedisBenchmark(rb!, cell.server.port, { requests, clients: o.clients, pipeline: cell.pipeline, dataBytes: samplePayload().length });
+          const shape = { requests, clients: o.clients, pipeline: cell.pipeline, dataBytes: samplePayload().length };
+          const ops = await runRedisBenchmark(rb!, cell.server.port, shape);
           cell.runs.push({ ops });
         }
       }

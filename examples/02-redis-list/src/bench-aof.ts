@@ -61,7 +61,8 @@ runMain(async () => {
   );
   out.step('Against the story (100K -> 20K ops/s, i.e. AOF everysec keeps 20%)');
   const shapes = [...new Map(rows.map((r) => [`${r.client}/${r.pipeline}`, r])).values()];
-  const find = (shape: AofBenchRow, config: string) => rows.find((r) => r.client === shape.client && r.pipeline === shape.pipeline && r.config === config);
+  const find = (shape: AofBenchRow, config: string) =>
+    rows.find((r) => r.client === shape.client && r.pipeline === shape.pipeline && r.config === config);
   out.table(
     shapes.map((shape) => {
       const none = find(shape, 'no persistence');

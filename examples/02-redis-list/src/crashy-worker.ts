@@ -3,11 +3,7 @@
 // "TOOK {json}" on stdout, and starts "sending the email" (a long pause standing in for the work).
 // The lesson SIGKILLs it there: no finally block, no shutdown hook, exactly like an OOM kill.
 // Had it finished, it would record the task in the done ledger and ack it like any worker.
-// Subpath imports, not '@mq/shared': this file starts as its own process, and skipping the rest of
-// the shared index (private servers, containers, the JetStream worker) makes that start faster.
-import { intFlag, parseFlags, runMain, UsageError } from '@mq/shared';
-import { connectRedis } from '@mq/shared';
-import { delay } from '@mq/shared';
+import { connectRedis, delay, intFlag, parseFlags, runMain, UsageError } from '@mq/shared';
 import { popTask } from './list-queue';
 import { claimTask, completeTask, reliableKeys } from './reliable-queue';
 import { ack, readNew } from './stream-queue';

@@ -26,6 +26,7 @@ export async function pushTasks(redis: Redis, key: string, tasks: NewTask[], chu
   return length;
 }
 
+// #region look-brpop
 export interface Popped {
   task: Task;
   raw: string;
@@ -40,6 +41,7 @@ export async function popTask(conn: Redis, key: string, timeoutSec: number): Pro
   if (!reply) return null;
   return { raw: reply[1], task: decodeTask(reply[1]) };
 }
+// #endregion look-brpop
 
 /** Every id currently waiting in the list (oldest last, as LPUSH/BRPOP order them). */
 export async function queuedIds(redis: Redis, key: string): Promise<string[]> {

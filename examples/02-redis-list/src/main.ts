@@ -1,10 +1,12 @@
 // Chapter 02 told by running it: Redis Lists make pickup instant, then lose tasks twice (a
 // restart without persistence, a worker that dies after BRPOP); AOF fixes only the first; the
 // reliable-queue pattern and Streams consumer groups fix the second, by adding an ack.
-// Plain parts use the Redis resolveRedis() finds (under a key prefix of this run); anything that
-// restarts Redis uses a private redis-server, so the shared one is never restarted.
-import { connectRedis, createOutput, intFlag, parseFlags, resolveRedis, runMain, timings, waitFor, type TimelineEvent } from '@mq/shared';
-import { PrivateRedisServer } from '@mq/shared/services';
+// Plain parts use the Redis resolveRedis() finds, under this lesson's keys (l02:<pid>:...), removed
+// at the end and on Ctrl-C; anything that restarts Redis uses a private redis-server, so the shared
+// one is never restarted.
+import { cleanupOnExit, connectRedis, createOutput, intFlag, lessonScope, parseFlags, resolveRedis, runMain, timings, waitFor } from '@mq/shared';
+import type { TimelineEvent } from '@mq/shared';
+import { PrivateRedisServer, type PrivateRedisOptions } from '@mq/shared/services';
 import type { Redis } from 'ioredis';
 import { runAofBench } from './aof-cost';
 import { ListWorker, pushTasks, queuedIds } from './list-queue';
@@ -12,7 +14,7 @@ import { measurePickupLatency } from './pickup-latency';
 import { processingIds, pushReliable, Reaper, reliableKeys, ReliableWorker } from './reliable-queue';
 import { spawnCrashyWorker } from './spawn-worker';
 import { fmtMs } from './stats';
-import { addTasks, ensureGroup, pending, StreamWorker } from './stream-queue';
+import { addTasks, consumers, createGroupIfMissing, pending, StreamWorker } from './stream-queue';
 import { DoneLedger, makeTasks } from './task';
 import { aofState } from './throughput';
 
@@ -22,6 +24,7 @@ const USAGE = `usage: pnpm --filter 02-redis-list start [-- options]
   --real-timings    use the story's 30 s visibility timeout instead of the scaled 1 s`;
 
 const out = createOutput();
+const scope = lessonScope('02');
 
 runMain(async () => {
   const f = parseFlags(USAGE, { tasks: { type: 'string' }, samples: { type: 'string' }, 'real-timings': { type: 'boolean' } });
@@ -31,13 +34,27 @@ runMain(async () => {
 
   out.chapter('02-redis-list', 'Redis List as a queue: instant pickup, and nothing remembers a task in progress', '#02-redis-list');
   const service = await resolveRedis();
-  out.say(service.description);
+  const prefix = scope.key(String(process.pid));
+  out.say(`${service.description}; this run's keys: ${prefix}:* (lesson 02's own, removed at the end)`);
   const redis = connectRedis(service.url);
   const extra: Redis[] = [];
+  const servers = new Set<PrivateRedisServer>();
+  const done = cleanupOnExit(async () => {
+    await cleanup(redis, prefix);
+    await Promise.allSettled([...servers].map((s) => s.dispose()));
+    extra.forEach((c) => c.disconnect());
+    redis.disconnect();
+    await service.close();
+  });
   const ctx: Ctx = {
     url: service.url,
     redis,
-    prefix: `mq-lessons:02:${process.pid}`,
+    prefix,
+    privateServer: async (opts) => {
+      const s = await PrivateRedisServer.start(opts);
+      servers.add(s);
+      return s;
+    },
     conn: () => {
       const c = connectRedis(service.url);
       extra.push(c);
@@ -63,10 +80,7 @@ runMain(async () => {
     out.say('');
     out.say(`Done in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
   } finally {
-    await cleanup(redis, ctx.prefix);
-    extra.forEach((c) => c.disconnect());
-    redis.disconnect();
-    await service.close();
+    await done();
   }
 });
 
@@ -76,6 +90,8 @@ interface Ctx {
   redis: Redis;
   /** Every key this run creates on the shared Redis starts with this; cleanup() removes them. */
   prefix: string;
+  /** A private redis-server (for restarts and kills), disposed at the end and on Ctrl-C. */
+  privateServer(opts?: PrivateRedisOptions): Promise<PrivateRedisServer>;
   /** A new dedicated connection (blocking commands need their own), closed at the end. */
   conn(): Redis;
   visibilityMs: number;
@@ -109,7 +125,7 @@ async function pickup(ctx: Ctx, nSamples: number): Promise<void> {
 async function restartWithoutPersistence(ctx: Ctx, nTasks: number): Promise<void> {
   out.step(`Disaster 1: Redis restarts with ${nTasks} tasks queued`);
   out.say('A private redis-server of our own (started with --save "" --appendonly no); the shared one is never restarted.');
-  const plain = await PrivateRedisServer.start();
+  const plain = await ctx.privateServer();
   try {
     const rows: Record<string, string | number>[] = [];
     const scene = async (setup: string, how: string, save: string, restart: () => Promise<void>) => {
@@ -170,7 +186,7 @@ async function crashAfterPop(ctx: Ctx): Promise<void> {
 async function aofEverysec(ctx: Ctx, nTasks: number): Promise<void> {
   const { lost } = ctx;
   out.step('The story\'s cure: AOF with appendfsync everysec');
-  const aof = await PrivateRedisServer.start({ appendonly: true, appendfsync: 'everysec' });
+  const aof = await ctx.privateServer({ appendonly: true, appendfsync: 'everysec' });
   try {
     const state = await aofState(aof.url);
     out.say(`A private redis-server with AOF (server says: aof ${state.enabled ? 'on' : 'off'}, appendfsync ${state.fsync}).`);
@@ -252,7 +268,7 @@ async function streamsGroup(ctx: Ctx): Promise<void> {
   out.step('Fix (b): Redis Streams with a consumer group (XREADGROUP / XACK / XAUTOCLAIM)');
   const ref = { stream: `${prefix}:stream:email`, group: 'email-workers' };
   const sLedger = new DoneLedger(redis, `${prefix}:s6`);
-  await ensureGroup(redis, ref);
+  await createGroupIfMissing(redis, ref);
   await addTasks(redis, ref, makeTasks(10));
   const s6 = performance.now();
   const ev6: TimelineEvent[] = [];
@@ -277,6 +293,9 @@ async function streamsGroup(ctx: Ctx): Promise<void> {
           ev6.push({ atMs: performance.now() - s6, who: name, what: `XAUTOCLAIM ${e.id} from ${e.from} (idle ${e.idleMs} ms), delivery #${e.deliveries}` });
         }
         if (e.type === 'acked' && e.id === c4.taskId) ev6.push({ atMs: performance.now() - s6, who: name, what: `processed ${e.id}, XACK` });
+        if (e.type === 'removed-consumer') {
+          ev6.push({ atMs: performance.now() - s6, who: name, what: `XGROUP DELCONSUMER ${e.consumer}: dead, and holding nothing now` });
+        }
       },
     }).start(),
   );
@@ -285,7 +304,11 @@ async function streamsGroup(ctx: Ctx): Promise<void> {
   out.timeline(ev6);
   const sCounts = await sLedger.counts();
   const stillPending = (await pending(redis, ref)).length;
-  out.ok(`10 of 10 processed, each exactly once; ${c4.taskId} by ${recovered?.by ?? '?'} on delivery #${recovered?.deliveries ?? '?'}; pending now: ${stillPending}`);
+  const members = (await consumers(redis, ref)).map((c) => c.name).sort();
+  out.ok(
+    `10 of 10 processed, each exactly once; ${c4.taskId} by ${recovered?.by ?? '?'} on delivery #${recovered?.deliveries ?? '?'}; pending now: ${stillPending};` +
+      ` consumers in the group: ${members.join(', ')}`,
+  );
   lost['Streams consumer group'] = 10 - sCounts.size;
 }
 

@@ -7,7 +7,10 @@
 // What it costs: you build the ack, the timeout and the redelivery yourself (the reaper is a
 // Lua script here so its check-and-move is atomic). A worker that is merely slow past the
 // timeout gets its task duplicated: this is at-least-once, not exactly-once, exactly like
-// JetStream's AckWait in the next chapter.
+// JetStream's AckWait in the next chapter. Each take gets a token of its own, and the ack checks
+// it: a worker whose task was handed on learns that its ack is late, and cannot remove the entry
+// of the worker that holds the task now (the same bytes, since a task is moved, not copied).
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { BackgroundLoop } from '@mq/shared';
 import { delay } from '@mq/shared';
@@ -19,16 +22,19 @@ export interface ReliableKeys {
   processing: string;
   /** Hash: task id -> when (Redis server time, ms) its current claim started. */
   claimedAt: string;
+  /** Hash: task id -> the token of its current claim (the fencing token of the ack). */
+  owner: string;
 }
 
 export function reliableKeys(queue: string): ReliableKeys {
-  return { queue, processing: `${queue}:processing`, claimedAt: `${queue}:claimed-at` };
+  return { queue, processing: `${queue}:processing`, claimedAt: `${queue}:claimed-at`, owner: `${queue}:owner` };
 }
 
 const SERVER_MS = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** Record the start of a claim in server time (one clock for workers and reaper). */
-const STAMP = `${SERVER_MS} redis.call('HSET', KEYS[1], ARGV[1], now) return now`;
+/** Record the start of a claim in server time (one clock for workers and reaper), and its token. */
+const STAMP = `${SERVER_MS} redis.call('HSET', KEYS[1], ARGV[1], now) redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) return now`;
+
 
 /**
  * Move every processing entry whose claim is older than ARGV[1] ms back to the consuming end of
@@ -49,6 +55,7 @@ for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
     redis.call('LREM', KEYS[1], 1, raw)
     redis.call('RPUSH', KEYS[2], raw)
     redis.call('HDEL', KEYS[3], id)
+    redis.call('HDEL', KEYS[4], id)
     table.insert(moved, id)
   end
 end
@@ -57,12 +64,15 @@ return moved`;
 export interface Claimed {
   task: Task;
   raw: string;
+  /** This take's token: the ack needs it. */
+  token: string;
 }
 
 export async function pushReliable(redis: Redis, keys: ReliableKeys, tasks: NewTask[]): Promise<number> {
   return pushTasks(redis, keys.queue, tasks);
 }
 
+// #region look-reliable-take
 /**
  * Take the oldest task by moving it into the processing list (BLMOVE RIGHT -> LEFT), then stamp
  * the claim. `conn` must be dedicated: BLMOVE blocks it.
@@ -71,24 +81,35 @@ export async function claimTask(conn: Redis, keys: ReliableKeys, timeoutSec: num
   const raw = await conn.blmove(keys.queue, keys.processing, 'RIGHT', 'LEFT', timeoutSec);
   if (raw === null) return null;
   const task = decodeTask(raw);
-  await conn.eval(STAMP, 1, keys.claimedAt, task.id);
-  return { task, raw };
+  const token = randomUUID();
+  await conn.eval(STAMP, 2, keys.claimedAt, keys.owner, task.id, token);
+  return { task, raw, token };
 }
 
 /**
- * The ack: remove the entry from the processing list. Returns false if it was no longer there
- * (the reaper already gave it to someone else because this worker took too long).
+ * The ack, fenced: remove the entry only if this take's token still owns the task. A reaped task
+ * has no owner until it is taken again, then another; either way the late worker changes nothing.
+ */
+const ACK = `
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('LREM', KEYS[1], 1, ARGV[3])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1`;
+
+/**
+ * The ack: remove the entry from the processing list. Returns false, removing nothing, if this
+ * take no longer owns the task (the reaper gave it back because this worker took too long).
  */
 export async function completeTask(redis: Redis, keys: ReliableKeys, claimed: Claimed): Promise<boolean> {
-  const replies = (await redis.multi().lrem(keys.processing, 1, claimed.raw).hdel(keys.claimedAt, claimed.task.id).exec()) ?? [];
-  const [err, removed] = replies[0] ?? [null, 0];
-  if (err) throw err;
+  const removed = await redis.eval(ACK, 3, keys.processing, keys.owner, keys.claimedAt, claimed.task.id, claimed.token, claimed.raw);
   return Number(removed) === 1;
 }
+// #endregion look-reliable-take
 
 /** One reaper pass: ids moved back to the queue. */
 export async function reapStale(redis: Redis, keys: ReliableKeys, visibilityMs: number): Promise<string[]> {
-  return (await redis.eval(REAP, 3, keys.processing, keys.queue, keys.claimedAt, visibilityMs)) as string[];
+  return (await redis.eval(REAP, 4, keys.processing, keys.queue, keys.claimedAt, keys.owner, visibilityMs)) as string[];
 }
 
 export async function processingIds(redis: Redis, keys: ReliableKeys): Promise<string[]> {

@@ -26,7 +26,7 @@ export interface PendingEntry {
 }
 
 /** Create the group (and the stream) reading from the beginning; fine if it already exists. */
-export async function ensureGroup(redis: Redis, ref: StreamRef): Promise<void> {
+export async function createGroupIfMissing(redis: Redis, ref: StreamRef): Promise<void> {
   try {
     await redis.xgroup('CREATE', ref.stream, ref.group, '0', 'MKSTREAM');
   } catch (err) {
@@ -82,7 +82,12 @@ export async function ack(redis: Redis, ref: StreamRef, entryId: string): Promis
 /** XPENDING with details: who holds what, for how long, delivered how often. */
 export async function pending(redis: Redis, ref: StreamRef, minIdleMs = 0, count = 100): Promise<PendingEntry[]> {
   const rows = (await redis.xpending(ref.stream, ref.group, 'IDLE', minIdleMs, '-', '+', count)) as [string, string, number, number][];
-  return rows.map(([entryId, consumer, idleMs, deliveries]) => ({ entryId, consumer, idleMs: Number(idleMs), deliveries: Number(deliveries) }));
+  return rows.map(([entryId, consumer, idleMs, deliveries]) => ({
+    entryId,
+    consumer,
+    idleMs: Number(idleMs),
+    deliveries: Number(deliveries),
+  }));
 }
 
 export interface Recovered extends StreamEntry {
@@ -122,10 +127,47 @@ export async function recoverStale(redis: Redis, ref: StreamRef, consumer: strin
   });
 }
 
+export interface ConsumerInfo {
+  name: string;
+  pending: number;
+  idleMs: number;
+}
+
+/** XINFO CONSUMERS: who is in the group, how many entries each holds, how long since it was seen. */
+export async function consumers(redis: Redis, ref: StreamRef): Promise<ConsumerInfo[]> {
+  const rows = (await redis.xinfo('CONSUMERS', ref.stream, ref.group)) as unknown[];
+  return rows.map((row) => {
+    const kv = row instanceof Map ? Object.fromEntries(row) : Object.fromEntries(pairs(row as unknown[]));
+    return { name: String(kv.name), pending: Number(kv.pending), idleMs: Number(kv.idle) };
+  });
+}
+
+function pairs(flat: unknown[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
+  return out;
+}
+
+/**
+ * Remove consumers that hold nothing any more and have not been seen for minIdleMs: the ones
+ * whose entries were just taken over. A consumer that is alive after all is recreated by its
+ * next XREADGROUP, so this never loses anything; without it, dead consumers stay for ever.
+ */
+export async function removeDeadConsumers(redis: Redis, ref: StreamRef, candidates: string[], minIdleMs: number): Promise<string[]> {
+  const removed: string[] = [];
+  for (const c of await consumers(redis, ref)) {
+    if (!candidates.includes(c.name) || c.pending > 0 || c.idleMs < minIdleMs) continue;
+    await redis.xgroup('DELCONSUMER', ref.stream, ref.group, c.name);
+    removed.push(c.name);
+  }
+  return removed;
+}
+
 export type StreamEvent =
   | { type: 'took'; worker: string; id: string; entryId: string }
   | { type: 'recovered'; worker: string; id: string; entryId: string; from: string; deliveries: number; idleMs: number }
   | { type: 'acked'; worker: string; id: string; entryId: string }
+  | { type: 'removed-consumer'; worker: string; consumer: string }
   | { type: 'error'; worker: string; error: string };
 
 export interface StreamWorkerOptions {
@@ -154,6 +196,12 @@ export class StreamWorker extends BackgroundLoop {
       try {
         const recovered = await recoverStale(conn, ref, name, minIdleMs);
         for (const r of recovered) onEvent?.({ type: 'recovered', worker: name, id: r.task.id, entryId: r.entryId, from: r.from, deliveries: r.deliveries, idleMs: r.idleMs });
+        const previousOwners = [...new Set(recovered.map((r) => r.from))].filter((c) => c !== name);
+        if (previousOwners.length > 0) {
+          for (const consumer of await removeDeadConsumers(conn, ref, previousOwners, minIdleMs)) {
+            onEvent?.({ type: 'removed-consumer', worker: name, consumer });
+          }
+        }
         const fresh = recovered.length > 0 ? [] : await readNew(conn, ref, name, this.opts.blockMs ?? 200);
         for (const e of fresh) onEvent?.({ type: 'took', worker: name, id: e.task.id, entryId: e.entryId });
         for (const e of [...recovered, ...fresh]) {

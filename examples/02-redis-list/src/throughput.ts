@@ -110,7 +110,14 @@ export function redisBenchmarkBinary(): string | undefined {
 }
 
 /** LPUSH requests per second as redis-benchmark measures them (-c clients, -P pipeline, -d bytes). */
-export function runRedisBenchmark(binary: string, port: number, o: { requests: number; clients: number; pipeline: number; dataBytes: number }): Promise<number> {
+export interface BenchmarkShape {
+  requests: number;
+  clients: number;
+  pipeline: number;
+  dataBytes: number;
+}
+
+export function runRedisBenchmark(binary: string, port: number, o: BenchmarkShape): Promise<number> {
   const args = ['-h', '127.0.0.1', '-p', String(port), '-t', 'lpush', '-n', String(o.requests), '-c', String(o.clients), '-P', String(o.pipeline), '-d', String(o.dataBytes), '--csv'];
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

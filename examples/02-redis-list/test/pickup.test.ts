@@ -24,7 +24,6 @@ describe('LPUSH / BRPOP', () => {
     expect(r.n).toBe(150);
     expect(r.p50).toBeLessThan(10); // the story's claim
     expect(r.p99).toBeLessThan(250); // generous: a loaded 2-core machine; still 4x better than 1 s polling at its best
-    expect(Math.min(...r.samples)).toBeGreaterThan(0);
   });
 
   it('two competing workers: every task is processed exactly once, by one of them', async () => {
@@ -38,12 +37,12 @@ describe('LPUSH / BRPOP', () => {
     await Promise.all(workers.map((w) => w.stop()));
 
     const counts = await ledger.counts();
-    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect([...counts].filter(([, n]) => n !== 1), 'tasks not processed exactly once').toEqual([]);
     const [a, b] = workers.map((w) => new Set(w.taken));
     expect(a.size + b.size).toBe(200);
     expect([...a].filter((id) => b.has(id))).toEqual([]);
-    expect(a.size).toBeGreaterThan(0);
-    expect(b.size).toBeGreaterThan(0);
+    // Both really competed: BRPOP serves the blocked clients in turn, so neither is left idle.
+    expect(Math.min(a.size, b.size), `tasks taken: w1 ${a.size}, w2 ${b.size}`).toBeGreaterThanOrEqual(20);
     expect(await redis.llen(key)).toBe(0);
   });
 

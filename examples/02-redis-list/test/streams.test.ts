@@ -6,7 +6,7 @@ import { waitFor } from '@mq/shared';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { spawnCrashyWorker } from '../src/spawn-worker';
-import { addTasks, ensureGroup, pending, pendingEntry, StreamWorker, type PendingEntry, type StreamEvent } from '../src/stream-queue';
+import { addTasks, consumers, createGroupIfMissing, pending, pendingEntry, StreamWorker, type PendingEntry, type StreamEvent } from '../src/stream-queue';
 import { DoneLedger, makeTasks } from '../src/task';
 import { cleanupAfterEach } from './cleanup';
 
@@ -25,8 +25,8 @@ afterAll(() => fx?.dispose());
 it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed exactly once", async () => {
   const ref = { stream: 'tasks:email', group: 'email-workers' };
   const ledger = new DoneLedger(redis, 'streams');
-  await ensureGroup(redis, ref);
-  await ensureGroup(redis, ref); // idempotent
+  await createGroupIfMissing(redis, ref);
+  await createGroupIfMissing(redis, ref); // idempotent
   const entryIds = await addTasks(redis, ref, makeTasks(20));
 
   const child = await spawnCrashyWorker({ url: fx.url, mode: 'stream', key: ref.stream, group: ref.group, name: 'crashy', ledger: ledger.prefix });
@@ -69,7 +69,7 @@ it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed
 
   const counts = await ledger.counts();
   expect(counts.size).toBe(20);
-  expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  expect([...counts].filter(([, n]) => n !== 1), 'tasks not processed exactly once').toEqual([]);
   const recovered = events.filter((e) => e.type === 'recovered');
   expect(recovered).toHaveLength(1);
   const by = await ledger.by(child.taskId);
@@ -84,4 +84,7 @@ it("XAUTOCLAIM hands a SIGKILLed consumer's entry to another consumer, processed
   expect(recovered[0].atMs - killedAt).toBeGreaterThanOrEqual(minIdleMs - deliveredBeforeKillMs - 2);
   expect(await pending(redis, ref)).toEqual([]);
   expect(events.filter((e) => e.type === 'acked')).toHaveLength(20);
+  // The dead consumer, its entry taken over, is removed from the group; the live ones stay.
+  expect((await consumers(redis, ref)).map((c) => c.name).sort(), 'consumers left in the group').toEqual(['w1', 'w2']);
+  expect(events.filter((e) => e.type === 'removed-consumer').map((e) => (e as { consumer: string }).consumer)).toEqual(['crashy']);
 });

@@ -3,7 +3,7 @@
 // queue mechanics and nothing else. The fake services record every call, which is how the tests
 // see a task processed twice, or not at all.
 import type { Shop } from '@mq/shared';
-import type { TaskRow } from './schema';
+import type { TaskRow } from './setup';
 
 export type TaskHandler = (task: TaskRow) => Promise<void>;
 

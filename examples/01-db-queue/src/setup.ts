@@ -1,6 +1,7 @@
-// The two tables of the chapter: the shop's orders, and the story's task_queue with the few
-// columns a correct Postgres queue needs on top (run_at, locked_by, lease_id, locked_until,
-// last_error). The naive worker ignores the extra columns; the fixed worker relies on them.
+// What the lesson creates on PostgreSQL: the shop's orders table, and the story's task_queue with the
+// few columns a correct Postgres queue needs on top (run_at, locked_by, lease_id, locked_until,
+// last_error), plus the helpers tests and scenes use to fill and read it. The naive worker ignores
+// the extra columns; the fixed worker relies on them. The demo drops its whole database at the end.
 import type pg from 'pg';
 
 export type TaskStatus = 'pending' | 'processing' | 'completed' | 'failed';
@@ -95,4 +96,14 @@ export async function statusCounts(db: pg.Pool | pg.Client): Promise<Record<Task
   const counts: Record<TaskStatus, number> = { pending: 0, processing: 0, completed: 0, failed: 0 };
   for (const r of res.rows) counts[r.status] = Number(r.n);
   return counts;
+}
+
+/** The transactions that created an order's row and its task rows (one xmin means one transaction). */
+export async function creatingTransactions(db: pg.Pool | pg.Client, orderId: string): Promise<{ xmin: string; rows: number }[]> {
+  const res = await db.query<{ xmin: string; n: string }>(
+    `SELECT xmin::text, count(*) AS n FROM (SELECT xmin FROM orders WHERE id = $1
+       UNION ALL SELECT xmin FROM task_queue WHERE payload->>'orderId' = $1) r GROUP BY xmin`,
+    [orderId],
+  );
+  return res.rows.map((r) => ({ xmin: r.xmin, rows: Number(r.n) }));
 }

@@ -2,7 +2,10 @@
 //   claim    one UPDATE over a FOR UPDATE SKIP LOCKED subselect: select-and-mark is atomic, and
 //            concurrent workers skip each other's rows instead of waiting for them;
 //   lease    the claim sets locked_until; if the worker dies the row is not lost: once the lease
-//            runs out, any worker's reaper returns it to 'pending' for someone else;
+//            runs out, any worker's reaper returns it to 'pending' for someone else, in its old
+//            place in the queue (run_at is kept), so a backlog does not push it to the back;
+//   heartbeat while the handler runs, the worker extends its lease (fenced by lease_id), so a
+//            handler slower than the lease is not taken for dead and run twice;
 //   finish   complete / fail only if this claim's lease_id still holds the row (a fencing token),
 //            so a worker whose lease was taken over cannot overwrite the new owner's state;
 //   retry    a failure bumps retry_count and reschedules with exponential backoff (run_at);
@@ -10,15 +13,21 @@
 // It waits with LISTEN/NOTIFY: a commit that inserts tasks wakes it within milliseconds, and a
 // slow fallback poll covers notifications lost while its listening connection was down.
 import pg from 'pg';
-import { timings } from '@mq/shared';
-import type { TaskHandler } from './handlers';
-import { NOTIFY_CHANNEL, type TaskRow } from './schema';
+import { BackgroundLoop, timings } from '@mq/shared';
+import type { TaskHandler } from './handler';
+import { NOTIFY_CHANNEL, type TaskRow } from './setup';
 import { Sleeper } from './sleeper';
 
 export interface QueueWorkerOptions {
   url: string;
   name: string;
   handler: TaskHandler;
+  /**
+   * The lock the claim's subselect takes (default 'skip-locked'). The others exist to watch them
+   * fail: 'for-update' makes concurrent claims wait for each other, 'none' lets two workers claim
+   * the same row.
+   */
+  claimLock?: ClaimLock;
   /** Rows per claim (default 1). */
   batchSize?: number;
   /** Visibility timeout of a claim (default timings().get('ackWaitMs'): 1 s scaled, 30 s story). */
@@ -31,6 +40,13 @@ export interface QueueWorkerOptions {
   listen?: boolean;
   /** Poll interval without LISTEN, fallback poll with it (default timings().get('pollIntervalMs')). */
   pollIntervalMs?: number;
+  /**
+   * How often a running handler's lease is extended (default leaseMs / 3). 0 turns the heartbeat
+   * off: the chapter's "before", where a handler slower than the lease is run again by another worker.
+   */
+  heartbeatMs?: number;
+  /** How one heartbeat extends the lease (default: HEARTBEAT_SQL); the 01-heartbeat exercise plugs in here. */
+  extendLease?: ExtendLease;
   /** How often the loop returns expired leases (default: min(leaseMs / 2, pollIntervalMs)). */
   reapIntervalMs?: number;
   onEvent?: (e: QueueEvent) => void;
@@ -42,6 +58,7 @@ export type QueueEvent =
   | { type: 'claimed' | 'completed'; worker: string; taskId: string; atMs: number }
   | { type: 'retry' | 'failed'; worker: string; taskId: string; retryCount: number; error: string; atMs: number }
   | { type: 'lease-lost'; worker: string; taskId: string; atMs: number }
+  | { type: 'heartbeat-refused'; worker: string; taskId: string; atMs: number }
   | { type: 'reclaimed'; worker: string; taskIds: string[]; atMs: number };
 
 export interface QueueStats {
@@ -56,14 +73,24 @@ export interface QueueStats {
   failed: number;
   /** Completions refused because the lease had passed to someone else. */
   leaseLost: number;
+  /** Lease extensions made while a handler ran, and those refused (the lease was already gone). */
+  heartbeats: number;
+  heartbeatsRefused: number;
   notifications: number;
   wakeups: { notify: number; timer: number };
 }
 
+/** Extend a claim's lease to now + leaseMs if that claim (its lease_id) still holds the row. */
+export type ExtendLease = (client: pg.ClientBase, task: { id: string; lease_id: string }, leaseMs: number) => Promise<boolean>;
+
 /** A claimed task: the row plus the fencing token that proves this worker still holds it. */
 export type ClaimedTask = TaskRow & { lease_id: string };
 
-const CLAIM_SQL = `
+// #region look-claim
+// One statement: find the oldest runnable row nobody holds, and take it with a lease. The
+// subselect locks the rows it returns; SKIP LOCKED passes over rows another worker's claim has
+// locked, instead of waiting for that transaction to end.
+export const CLAIM_SQL = `
 UPDATE task_queue AS t
    SET status = 'processing', locked_by = $1, lease_id = gen_random_uuid(),
        locked_until = now() + $2 * interval '1 millisecond', updated_at = now()
@@ -74,10 +101,44 @@ UPDATE task_queue AS t
          FOR UPDATE SKIP LOCKED) AS next
  WHERE t.id = next.id
 RETURNING t.*`;
+// #endregion look-claim
 
+export type ClaimLock = 'skip-locked' | 'for-update' | 'none';
+export const CLAIM_LOCKS: readonly ClaimLock[] = ['skip-locked', 'for-update', 'none'];
+
+/** The claim with its lock clause swapped, for the experiments (see QueueWorkerOptions.claimLock). */
+export function claimSql(lock: ClaimLock): string {
+  return CLAIM_SQL.replace('FOR UPDATE SKIP LOCKED', lock === 'skip-locked' ? 'FOR UPDATE SKIP LOCKED' : lock === 'for-update' ? 'FOR UPDATE' : '');
+}
+
+// #region look-lease
+// The lease_id is the fencing token: finishing or extending a claim needs the token of the
+// current claim, so a worker whose lease ran out (and was handed on) changes nothing.
 const COMPLETE_SQL = `
 UPDATE task_queue SET status = 'completed', lease_id = NULL, locked_until = NULL, updated_at = now()
  WHERE id = $1 AND lease_id = $2 AND status = 'processing'`;
+
+const HEARTBEAT_SQL = `
+UPDATE task_queue SET locked_until = now() + $3 * interval '1 millisecond'
+ WHERE id = $1 AND lease_id = $2 AND status = 'processing'`;
+
+// An expired lease counts as a failed attempt, so a task that kills every worker still ends
+// 'failed'. run_at is left as it was: the task keeps its place at the head of the queue.
+const REAP_SQL = `
+UPDATE task_queue
+   SET status      = CASE WHEN retry_count >= $1 THEN 'failed' ELSE 'pending' END,
+       retry_count = CASE WHEN retry_count >= $1 THEN retry_count ELSE retry_count + 1 END,
+       last_error = 'lease expired (worker ' || coalesce(locked_by, '?') || ' presumed dead)',
+       lease_id = NULL, locked_until = NULL, updated_at = now()
+ WHERE status = 'processing' AND locked_until < now()
+RETURNING id`;
+// #endregion look-lease
+
+/** The default heartbeat: HEARTBEAT_SQL, fenced by the claim's lease_id. */
+export async function extendLease(client: pg.ClientBase, task: { id: string; lease_id: string }, leaseMs: number): Promise<boolean> {
+  const res = await client.query(HEARTBEAT_SQL, [task.id, task.lease_id, leaseMs]);
+  return res.rowCount === 1;
+}
 
 // In SET, every retry_count on the right-hand side is the old value.
 const FAIL_SQL = `
@@ -89,17 +150,7 @@ UPDATE task_queue
  WHERE id = $1 AND lease_id = $2 AND status = 'processing'
 RETURNING status, retry_count`;
 
-// An expired lease counts as a failed attempt, so a task that kills every worker still ends 'failed'.
-const REAP_SQL = `
-UPDATE task_queue
-   SET status      = CASE WHEN retry_count >= $1 THEN 'failed' ELSE 'pending' END,
-       retry_count = CASE WHEN retry_count >= $1 THEN retry_count ELSE retry_count + 1 END,
-       last_error = 'lease expired (worker ' || coalesce(locked_by, '?') || ' presumed dead)',
-       run_at = now(), lease_id = NULL, locked_until = NULL, updated_at = now()
- WHERE status = 'processing' AND locked_until < now()
-RETURNING id`;
-
-export class QueueWorker {
+export class QueueWorker extends BackgroundLoop {
   readonly name: string;
   readonly leaseMs: number;
   readonly retryLimit: number;
@@ -113,6 +164,8 @@ export class QueueWorker {
     retried: 0,
     failed: 0,
     leaseLost: 0,
+    heartbeats: 0,
+    heartbeatsRefused: 0,
     notifications: 0,
     wakeups: { notify: 0, timer: 0 },
   };
@@ -122,17 +175,20 @@ export class QueueWorker {
   private listener?: pg.Client;
   private readonly sleeper = new Sleeper();
   private readonly reapIntervalMs: number;
+  private readonly heartbeatMs: number;
+  private readonly claimQuery: string;
   private readonly backoffMs: (retry: number) => number;
   private connected?: Promise<void>;
-  private running = false;
-  private loop?: Promise<void>;
   private lastReap = -Infinity;
 
   constructor(private readonly opts: QueueWorkerOptions) {
+    super();
     this.name = opts.name;
     this.leaseMs = opts.leaseMs ?? timings().get('ackWaitMs');
     this.retryLimit = opts.retryLimit ?? 3;
     this.pollIntervalMs = opts.pollIntervalMs ?? timings().get('pollIntervalMs');
+    this.claimQuery = claimSql(opts.claimLock ?? 'skip-locked');
+    this.heartbeatMs = opts.heartbeatMs ?? this.leaseMs / 3;
     this.reapIntervalMs = opts.reapIntervalMs ?? Math.min(this.leaseMs / 2, this.pollIntervalMs);
     this.backoffMs = opts.backoffMs ?? ((n) => 100 * 2 ** (n - 1));
     this.client = new pg.Client({ connectionString: opts.url, application_name: `worker:${this.name}` });
@@ -162,7 +218,7 @@ export class QueueWorker {
   async claim(): Promise<ClaimedTask[]> {
     await this.connect();
     const sentAt = performance.now();
-    const res = await this.client.query<ClaimedTask>(CLAIM_SQL, [this.name, this.leaseMs, this.opts.batchSize ?? 1]);
+    const res = await this.client.query<ClaimedTask>(this.claimQuery, [this.name, this.leaseMs, this.opts.batchSize ?? 1]);
     this.stats.claims += 1;
     if (res.rowCount === 0) this.stats.emptyClaims += 1;
     this.opts.onClaim?.(res.rows, sentAt);
@@ -220,15 +276,42 @@ export class QueueWorker {
     return ids;
   }
 
-  /** Run the handler for one claimed task and record the outcome. */
+  /** Run the handler for one claimed task, its lease kept alive meanwhile, and record the outcome. */
   async process(task: ClaimedTask): Promise<void> {
+    const stopHeartbeat = this.heartbeat(task);
+    let failure: { err: unknown } | undefined;
     try {
       await this.opts.handler(task);
     } catch (err) {
-      await this.fail(task, err);
-      return;
+      failure = { err };
+    } finally {
+      await stopHeartbeat();
     }
-    await this.complete(task);
+    if (failure) await this.fail(task, failure.err);
+    else await this.complete(task);
+  }
+
+  /** Extend the lease every heartbeatMs until the returned function is called. */
+  private heartbeat(task: ClaimedTask): () => Promise<void> {
+    if (this.heartbeatMs <= 0) return async () => {};
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const extend = this.opts.extendLease ?? extendLease;
+    const timer = setInterval(() => {
+      inFlight = extend(this.client, task, this.leaseMs)
+        .then((extended) => {
+          if (extended) {
+            this.stats.heartbeats += 1;
+            return;
+          }
+          this.stats.heartbeatsRefused += 1;
+          this.emit({ type: 'heartbeat-refused', worker: this.name, taskId: task.id, atMs: performance.now() });
+        })
+        .catch(() => {}); // a dropped connection: the lease simply runs out, as if we had died
+    }, this.heartbeatMs);
+    return async () => {
+      clearInterval(timer);
+      await inFlight;
+    };
   }
 
   /** Statements that scan the queue table (claims and reaps): the idle cost of a worker. */
@@ -236,14 +319,7 @@ export class QueueWorker {
     return this.stats.claims + this.stats.reaps;
   }
 
-  start(): this {
-    if (this.running) return this;
-    this.running = true;
-    this.loop = this.run();
-    return this;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (this.running) {
       let found = 0;
       try {
@@ -264,10 +340,10 @@ export class QueueWorker {
   }
 
   /** Finish the task in hand, stop, close both connections. */
-  async stop(): Promise<void> {
-    this.running = false;
+  override async stop(): Promise<void> {
+    const stopped = super.stop();
     this.sleeper.wake('stop');
-    await this.loop;
+    await stopped;
     await this.close();
   }
 
