@@ -21,6 +21,10 @@ export interface BenchOptions extends DriverOptions {
   size: number;
   workers: number;
   restartMessages: number;
+  /** Flat-out messages after the latency phase, and a raw run of as many, to warm up (not counted). */
+  warmMessages: number;
+  /** Core NATS moves 5,000 messages in ~20 ms, too short to time on a loaded machine: it gets this many times more. */
+  natsCoreScale: number;
   /** Start a private RabbitMQ node (and restart it); otherwise use the shared one, never restarted. */
   privateRabbit: boolean;
   onProgress?: (line: string) => void;
@@ -36,21 +40,28 @@ export const QUICK: Omit<BenchOptions, 'onProgress'> = {
   size: 256,
   restartMessages: 50,
   pollIntervalMs: 100,
+  warmMessages: 0,
+  natsCoreScale: 1,
   privateRabbit: false,
 };
 export const FULL: Omit<BenchOptions, 'onProgress'> = {
   ...COMMON,
   mode: 'full',
   messages: 5_000,
-  rounds: 3,
+  rounds: 5,
   latencyMessages: 1_000,
   size: 1024,
   restartMessages: 500,
   pollIntervalMs: 1_000,
+  warmMessages: 500,
+  natsCoreScale: 10,
   privateRabbit: true,
 };
 
-/** One driver: its first round's full result, and the medians of every round against its raw twin. */
+/**
+ * One driver: latency from its paced phase, rates as medians of the rounds, and the ratio as the
+ * median of each round's driver/raw ratio. Lost and duplicate counts cover every run.
+ */
 export interface DriverEntry extends RunResult {
   name: string;
   e2eRate: number;
@@ -75,25 +86,43 @@ export interface BenchReport {
 }
 
 async function measurePair(pair: Pair, opts: BenchOptions, card: Card): Promise<DriverEntry> {
-  const timeoutMs = 20_000 + opts.messages * 5;
-  const base = { messages: opts.messages, size: opts.size, workers: opts.workers, latencyRatePerSec: opts.latencyRatePerSec, timeoutMs };
-  let first: RunResult | undefined;
+  const messages = opts.messages * (pair.driver.name === 'nats-core' ? opts.natsCoreScale : 1);
+  const timeoutMs = 20_000 + messages * 5;
+  const base = { messages, size: opts.size, workers: opts.workers, latencyRatePerSec: opts.latencyRatePerSec, timeoutMs };
+  // First the paced latency phase (with a short flat-out tail that doubles as the driver's warm-up),
+  // and a short raw warm-up: neither is counted in the rates.
+  const warm = Math.min(messages, opts.warmMessages);
+  const latency = await runDriver(pair.driver, { ...base, messages: warm, latencyMessages: opts.latencyMessages });
+  const warmRaw = warm > 0 ? await pair.raw.run({ ...base, messages: warm }) : { received: 0, duplicates: 0 };
   const rounds: DriverEntry['rounds'] = [];
-  let rawLost = 0;
-  let rawDuplicates = 0;
+  const pubRates: number[] = [];
+  let received = latency.received;
+  let lost = latency.lost;
+  let duplicates = latency.duplicates;
+  let rawLost = warm - warmRaw.received;
+  let rawDuplicates = warmRaw.duplicates;
   for (let r = 0; r < opts.rounds; r++) {
-    const driverRun = () => runDriver(pair.driver, { ...base, latencyMessages: r === 0 ? opts.latencyMessages : 0 });
+    const driverRun = () => runDriver(pair.driver, { ...base, latencyMessages: 0 });
     const rawRun = () => pair.raw.run(base);
     // Alternate which goes first, so neither always runs on a warmer server.
     const [d, raw] = r % 2 === 0 ? [await driverRun(), await rawRun()] : await rawRun().then(async (x) => [await driverRun(), x] as const);
-    first ??= d;
     const rawRate = Math.round(raw.received / (raw.ms / 1000));
-    rawLost += opts.messages - raw.received;
+    received += d.received;
+    lost += d.lost;
+    duplicates += d.duplicates;
+    rawLost += messages - raw.received;
     rawDuplicates += raw.duplicates;
+    pubRates.push(d.publishPerSec);
     rounds.push({ e2eRate: d.endToEndPerSec, rawRate, ratio: round(d.endToEndPerSec / rawRate) });
   }
   return {
-    ...first!,
+    ...latency,
+    messages: latency.messages + messages * opts.rounds,
+    received,
+    lost,
+    duplicates,
+    publishPerSec: Math.round(median(pubRates)),
+    endToEndPerSec: Math.round(median(rounds.map((x) => x.e2eRate))),
     name: pair.driver.name,
     e2eRate: Math.round(median(rounds.map((x) => x.e2eRate))),
     rawRate: Math.round(median(rounds.map((x) => x.rawRate))),

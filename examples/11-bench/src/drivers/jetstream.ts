@@ -22,7 +22,9 @@ async function addConsumer(jsm: JetStreamManager, stream: string, group: string)
 
 /** publish() for one mode: awaits each PubAck, or returns only when the window is full. */
 function publisher(js: JetStreamClient, subject: string, mode: JsMode, window: InflightWindow) {
-  return mode === 'sync' ? (d: Uint8Array) => js.publish(subject, d).then(() => {}) : (d: Uint8Array) => window.add(js.publish(subject, d));
+  // sync: the PubAck promise itself (its value is ignored), not a .then() of it: one hop fewer per message.
+  if (mode === 'sync') return (d: Uint8Array) => js.publish(subject, d) as Promise<unknown> as Promise<void>;
+  return (d: Uint8Array) => window.add(js.publish(subject, d));
 }
 
 export function jetstreamDriver(js: JetStreamClient, jsm: JetStreamManager, mode: JsMode, windowSize = 256): Driver {

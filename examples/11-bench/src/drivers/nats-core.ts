@@ -4,6 +4,8 @@
 import type { NatsConnection, Subscription as NatsSub } from '@nats-io/transport-node';
 import { Arrivals, publishAll, readSeq, type Driver, type RawRun } from '../driver';
 
+const noAck = () => {};
+
 export function natsCoreDriver(nc: NatsConnection, subject = 'bench.core'): Driver {
   return {
     name: 'nats-core',
@@ -19,7 +21,7 @@ export function natsCoreDriver(nc: NatsConnection, subject = 'bench.core'): Driv
       const sub: NatsSub = nc.subscribe(subject, {
         queue: group,
         callback: (err, msg) => {
-          if (!err) void handler({ data: msg.data, ack: () => {} });
+          if (!err) void handler({ data: msg.data, ack: noAck });
         },
       });
       await nc.flush(); // the subscription is registered on the server before anyone publishes
