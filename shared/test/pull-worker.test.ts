@@ -5,7 +5,7 @@
 // (background refill, plain or pipelined acks) keeps every one of those promises.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
-import { ensureDurable, ensureStream, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
+import { ensureDurable, ensureStream, InflightWindow, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
 import { privateNats, type NatsFixture } from '../src/testing';
 
 let fx: NatsFixture;
@@ -345,5 +345,31 @@ describe('PullWorker throughput mode', () => {
     await waitFor(async () => (await fx.nats.jsm.streams.info('PLAIN')).state.messages === 0, { what: 'the stream to empty' });
     await worker.stop();
     expect(worker.stats).toEqual({ acked: 20, naked: 0, termed: 0, left: 0, ackErrors: 0, fetchErrors: 0 });
+  });
+});
+
+describe('InflightWindow (the pipelined-ack window)', () => {
+  it('lets the caller run ahead until the window is full, then waits until half of it has settled', async () => {
+    const window = new InflightWindow(4);
+    const ops = Array.from({ length: 4 }, () => {
+      const op = {} as { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+      op.promise = new Promise<void>((resolve, reject) => Object.assign(op, { resolve, reject }));
+      return op;
+    });
+    const waits = ops.map((op) => window.add(op.promise));
+    expect(waits.slice(0, 3), 'adds below the window size return nothing to await').toEqual([undefined, undefined, undefined]);
+    let resumed = false;
+    void waits[3]!.then(() => (resumed = true));
+    ops[0].resolve();
+    await ops[0].promise;
+    await Promise.resolve();
+    expect({ resumed, pending: window.pending }, 'after one of four settled').toEqual({ resumed: false, pending: 3 });
+    ops[1].resolve();
+    await waits[3];
+    expect(window.pending, 'in flight when the full window let the caller go on').toBe(2);
+    ops[2].reject(new Error('ack 3 timed out'));
+    ops[3].resolve();
+    await expect(window.drain()).rejects.toThrow('ack 3 timed out');
+    expect(window.pending).toBe(0);
   });
 });

@@ -101,6 +101,7 @@ async function measurePair(pair: Pair, opts: BenchOptions, card: Card): Promise<
   let duplicates = latency.duplicates;
   let rawLost = warm - warmRaw.received;
   let rawDuplicates = warmRaw.duplicates;
+  // #region look-raw-twin
   for (let r = 0; r < opts.rounds; r++) {
     const driverRun = () => runDriver(pair.driver, { ...base, latencyMessages: 0 });
     const rawRun = () => pair.raw.run(base);
@@ -115,6 +116,7 @@ async function measurePair(pair: Pair, opts: BenchOptions, card: Card): Promise<
     pubRates.push(d.publishPerSec);
     rounds.push({ e2eRate: d.endToEndPerSec, rawRate, ratio: round(d.endToEndPerSec / rawRate) });
   }
+  // #endregion look-raw-twin
   return {
     ...latency,
     messages: latency.messages + messages * opts.rounds,

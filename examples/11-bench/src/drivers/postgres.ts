@@ -86,6 +86,9 @@ export function postgresDriver(pool: pg.Pool, opts: PgDriverOptions): Driver {
           running = false;
           wake?.();
           await loop;
+          // The client goes back to the pool: leave it as it came (no LISTEN, no listener).
+          if (opts.mode === 'notify') await client.query(`UNLISTEN ${q.channel}`);
+          client.removeAllListeners('notification');
         },
       };
     },

@@ -33,6 +33,7 @@ export function rabbitDriver(url: string, opts: RabbitOptions, queue = 'bench.ra
       await pub.deleteQueue(queue);
       await pub.assertQueue(queue, { durable: true });
     },
+    // #region look-confirm-window
     publish(data) {
       const confirmed = new Promise<void>((resolve, reject) => {
         const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -40,6 +41,7 @@ export function rabbitDriver(url: string, opts: RabbitOptions, queue = 'bench.ra
       });
       return window.add(confirmed);
     },
+    // #endregion look-confirm-window
     flush: () => window.drain(),
     depth: async () => (await (await open()).pub.checkQueue(queue)).messageCount,
     async subscribe(_group, handler) {
