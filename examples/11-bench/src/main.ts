@@ -56,7 +56,7 @@ runMain(async () => {
       dup: d.duplicates + d.rawDuplicates,
     })),
   );
-  out.say('Ratio: the median over the rounds of (driver e2e / raw e2e). Rates are medians too; latency is from round 1.');
+  out.say('Ratio: the median over the rounds of (driver e2e / raw e2e). Rates are medians too; latency is from the paced phase.');
   out.say(`Methodology card (${report.machine.host}):`);
   out.table(report.drivers.map((d) => ({ driver: d.name, storage: d.card.storage, 'publish / batch / window': d.card.batchOrWindow, ack: d.card.ack })));
 
