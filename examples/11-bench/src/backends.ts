@@ -1,7 +1,7 @@
 // The bench owns its servers (private nats-server, redis-server and PostgreSQL cluster, and a
 // private RabbitMQ node where it can start one), so it can restart them to observe what each
 // transport keeps, and builds every driver, and its raw counterpart, on them.
-import { connectNats, connectRedis, pgPool, resolveRabbit, serverVersion, type Nats } from '@mq/shared';
+import { connectNats, connectRedis, pgPool, resolveRabbit, serverVersion, ServiceUnavailableError, type Nats } from '@mq/shared';
 import { PrivateNatsServer, PrivatePostgresCluster, PrivateRedisServer } from '@mq/shared/services';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
@@ -20,6 +20,8 @@ export interface Rabbit {
   private?: PrivateRabbitServer;
   /** Why RabbitMQ is not restarted, when it is not. */
   notRestartedBecause?: string;
+  /** Set when there is no RabbitMQ to measure: the one sentence saying why and how to fix it. */
+  unavailable?: string;
   /** Queue names: unique per run on a shared server. */
   queuePrefix: string;
   close(): Promise<void>;
@@ -45,7 +47,15 @@ async function startRabbit(privateNode: boolean): Promise<Rabbit> {
     const node = await PrivateRabbitServer.start();
     return { url: node.url, private: node, queuePrefix: 'bench', close: () => node.dispose() };
   }
-  const shared = await resolveRabbit();
+  let shared;
+  try {
+    shared = await resolveRabbit();
+  } catch (err) {
+    if (!(err instanceof ServiceUnavailableError)) throw err;
+    // The other seven transports are still worth measuring: say why RabbitMQ is missing, once.
+    const unavailable = `RabbitMQ is not measured in this run. ${err.message}`;
+    return { url: '', unavailable, notRestartedBecause: 'there is no RabbitMQ', queuePrefix: '', close: async () => {} };
+  }
   const why = privateNode ? 'there is no rabbitmq-server binary to start a private node' : 'quick mode uses the shared RabbitMQ';
   return {
     url: shared.url,
@@ -66,7 +76,7 @@ export async function startServers(opts: { privateRabbit: boolean }): Promise<Se
     serverVersion('nats', nats.url),
     serverVersion('redis', redis.url),
     serverVersion('postgres', postgres.url),
-    serverVersion('rabbitmq', rabbit.url),
+    rabbit.unavailable ? 'no RabbitMQ' : serverVersion('rabbitmq', rabbit.url),
   ]);
   return {
     nats,
@@ -132,7 +142,7 @@ export function buildPairs(c: Connections, servers: Servers, opts: DriverOptions
   const notify = { mode: 'notify', intervalMs: 1_000 } as const;
   const rabbit = { window: opts.rabbitWindow, prefetch: opts.rabbitPrefetch };
   const q = servers.rabbit.queuePrefix;
-  return [
+  const pairs: Pair[] = [
     { driver: postgresDriver(c.pool, poll), raw: rawPostgres(c.pool, poll) },
     { driver: postgresDriver(c.pool, notify), raw: rawPostgres(c.pool, notify) },
     { driver: redisListDriver(c.redis, newRedis), raw: rawRedisList(c.redis, newRedis) },
@@ -140,8 +150,11 @@ export function buildPairs(c: Connections, servers: Servers, opts: DriverOptions
     { driver: natsCoreDriver(nc), raw: rawNatsCore(nc) },
     { driver: jetstreamDriver(js, jsm, 'sync'), raw: rawJetStream(js, jsm, 'sync') },
     { driver: jetstreamDriver(js, jsm, 'async', opts.jetstreamWindow), raw: rawJetStream(js, jsm, 'async', opts.jetstreamWindow) },
-    { driver: rabbitDriver(servers.rabbit.url, rabbit, `${q}.rabbit`), raw: rawRabbit(servers.rabbit.url, rabbit, `${q}.raw-rabbit`) },
   ];
+  if (!servers.rabbit.unavailable) {
+    pairs.push({ driver: rabbitDriver(servers.rabbit.url, rabbit, `${q}.rabbit`), raw: rawRabbit(servers.rabbit.url, rabbit, `${q}.raw-rabbit`) });
+  }
+  return pairs;
 }
 
 export function buildDrivers(c: Connections, servers: Servers, opts: DriverOptions): Driver[] {

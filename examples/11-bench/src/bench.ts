@@ -83,6 +83,8 @@ export interface BenchReport {
   workerModes: WorkerModeResult[];
   asyncTraces: AsyncTracesResult;
   restart: RestartResult[];
+  /** Why a transport is missing from this run (no RabbitMQ), if one is. */
+  notMeasured?: string;
 }
 
 async function measurePair(pair: Pair, opts: BenchOptions, card: Card): Promise<DriverEntry> {
@@ -171,6 +173,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       workerModes,
       asyncTraces,
       restart,
+      notMeasured: servers.rabbit.unavailable,
     };
   } finally {
     await servers.dispose();

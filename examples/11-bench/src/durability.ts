@@ -42,6 +42,9 @@ export async function restartCheck(servers: Servers, k: number, opts: DriverOpti
       await d.close();
       results.push({ driver: d.name, published: k, keptAfterRestart: kept, lost: k - kept });
     }
+    if (servers.rabbit.unavailable) {
+      results.push({ driver: 'rabbitmq', published: k, keptAfterRestart: null, lost: null, note: 'not measured: there is no RabbitMQ in this run' });
+    }
     return results;
   } finally {
     await after.close();

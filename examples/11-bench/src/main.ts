@@ -41,6 +41,7 @@ runMain(async () => {
   const t0 = performance.now();
   const report = await runBench({ ...opts, onProgress: (l) => out.say(`… ${l}`) });
   out.say(`Servers: ${Object.values(report.servers).join(', ')}; ${report.machine.host}.`);
+  if (report.notMeasured) out.say(report.notMeasured);
 
   out.step('Each driver against its raw twin (e2e: first publish -> last message in a handler)');
   out.table(
@@ -76,7 +77,14 @@ runMain(async () => {
 
   const rabbitNote = report.restart.find((r) => r.note)?.note;
   out.step(`Restart the servers with ${opts.restartMessages} messages waiting: what is kept?`);
-  out.table(report.restart.map((r) => ({ driver: r.driver, published: r.published, kept: r.keptAfterRestart ?? 'claim', lost: r.lost ?? 'claim' })));
+  const unmeasured = (r: (typeof report.restart)[number]) => (r.note?.startsWith('not measured') ? 'n/a' : 'claim');
+  const restartRows = report.restart.map((r) => ({
+    driver: r.driver,
+    published: r.published,
+    kept: r.keptAfterRestart ?? unmeasured(r),
+    lost: r.lost ?? unmeasured(r),
+  }));
+  out.table(restartRows);
   if (rabbitNote) out.say(`rabbitmq: ${rabbitNote}.`);
 
   out.step("The story's comparison table, claim by claim");

@@ -26,12 +26,15 @@ const n = (x: number) => x.toLocaleString('en-US');
 export function storyVerdicts(drivers: DriverEntry[], restart: RestartResult[]): Verdict[] {
   const by = Object.fromEntries(drivers.map((d) => [d.name, d]));
   const kept = Object.fromEntries(restart.map((r) => [r.driver, r]));
+  const missing = (claim: string, name: string): Verdict => ({ claim, measured: `${name}: not measured in this run`, holds: null });
   const rate = (claim: string, name: string, min: number, what = 'e2e'): Verdict => {
     const d = by[name];
+    if (!d) return missing(claim, name);
     const v = what === 'pub' ? d.publishPerSec : d.e2eRate;
     return { claim, measured: `${name} ${what} ${n(v)} msg/s`, holds: v >= min };
   };
   const latency = (claim: string, name: string, maxMs: number, pct: 'p50' | 'p99'): Verdict => {
+    if (!by[name]) return missing(claim, name);
     const v = pct === 'p50' ? by[name].p50Ms : by[name].p99Ms;
     return { claim, measured: `${name} pickup ${pct} ${v} ms`, holds: v <= maxMs };
   };
