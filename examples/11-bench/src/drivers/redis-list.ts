@@ -32,6 +32,7 @@ export function redisListDriver(redis: Redis, newConnection: () => Redis, key = 
       return {
         stop: async () => {
           running = false;
+          conn.disconnect(); // ends a waiting BRPOP now instead of at its timeout
           await loop;
         },
       };
@@ -61,8 +62,8 @@ export function rawRedisList(redis: Redis, newConnection: () => Redis, key = 'be
       await arrivals.until(messages, timeoutMs);
       const ms = performance.now() - t0;
       running = false;
-      await Promise.all(loops);
       conns.forEach((c) => c.disconnect());
+      await Promise.all(loops);
       return { ms, received: arrivals.received, duplicates: arrivals.duplicates };
     },
   };

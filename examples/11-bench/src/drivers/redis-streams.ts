@@ -36,11 +36,15 @@ export function redisStreamsDriver(redis: Redis, newConnection: () => Redis, key
       workers.push(conn);
       const me = `c${++consumerNo}`;
       let running = true;
+      // stop() disconnects: an XACK still in flight then fails, and only then is that expected.
+      const stopping = (err: unknown) => {
+        if (running) throw err;
+      };
       const loop = (async () => {
         while (running) {
           for (const [, entries] of (await readGroup(conn, key, group, me)) ?? []) {
             for (const [id, fields] of entries) {
-              const done = handler({ data: fields[1], ack: () => conn.xack(key, group, id).then(() => {}) });
+              const done = handler({ data: fields[1], ack: () => conn.xack(key, group, id).then(() => {}, stopping) });
               if (done) await done;
             }
           }
@@ -49,6 +53,7 @@ export function redisStreamsDriver(redis: Redis, newConnection: () => Redis, key
       return {
         stop: async () => {
           running = false;
+          conn.disconnect(); // ends a waiting XREADGROUP BLOCK now instead of at its timeout
           await loop;
         },
       };
@@ -68,12 +73,15 @@ export function rawRedisStreams(redis: Redis, newConnection: () => Redis, key = 
       const arrivals = new Arrivals(messages);
       const conns = Array.from({ length: workers }, newConnection);
       let running = true;
+      const stopping = (err: unknown) => {
+        if (running) throw err;
+      };
       const loops = conns.map(async (conn, w) => {
         while (running) {
           for (const [, entries] of (await readGroup(conn, key, 'raw', `c${w}`)) ?? []) {
             for (const [id, fields] of entries) {
               arrivals.record(readSeq(fields[1]));
-              await conn.xack(key, 'raw', id);
+              await conn.xack(key, 'raw', id).catch(stopping);
             }
           }
         }
@@ -83,8 +91,8 @@ export function rawRedisStreams(redis: Redis, newConnection: () => Redis, key = 
       await arrivals.until(messages, timeoutMs);
       const ms = performance.now() - t0;
       running = false;
-      await Promise.all(loops);
       conns.forEach((c) => c.disconnect());
+      await Promise.all(loops);
       await redis.del(key);
       return { ms, received: arrivals.received, duplicates: arrivals.duplicates };
     },
