@@ -9,7 +9,7 @@ import { resolveAll, verdicts } from './doctor/verdicts';
 
 // `pnpm doctor` alone is pnpm's own command (it checks pnpm's setup): run this one as `pnpm run doctor`.
 const USAGE = `usage: pnpm run doctor
-  Reports which services answer at NATS_URL / REDIS_URL / DATABASE_URL / RABBITMQ_URL (or the default
+  Reports which services answer at NATS_URL / REDIS_URL / DATABASE_URL / AMQP_URL (or the default
   local ports), the nats-server binaries private servers can use, and what each lesson will use.`;
 
 function table(rows: string[][]): string {

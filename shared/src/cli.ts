@@ -26,7 +26,14 @@ export function parseFlags<O extends Options>(usage: string, options: O, argv: s
 }
 
 /** Parse an integer flag, with bounds, or throw UsageError naming the flag. */
-export function intFlag(name: string, raw: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER, usage?: string): number {
+export function intFlag(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+  usage?: string,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {

@@ -1,7 +1,7 @@
 // The lesson API: what a lesson's own code imports. Private servers and process plumbing live in
 // '@mq/shared/services'; test fixtures in '@mq/shared/testing'. Keep this list small: a name earns
 // its place here when two or more lessons need it.
-export { DEFAULTS, defaultNatsUrl, defaultRedisUrl, defaultPostgresUrl } from './config';
+export { DEFAULTS, defaultNatsUrl, defaultRedisUrl, defaultPostgresUrl, defaultAmqpUrl } from './config';
 export { waitFor, delay, withTimeout } from './wait';
 export type { WaitOptions } from './wait';
 export { STORY, realTimingsRequested, timings } from './timing';
@@ -14,7 +14,7 @@ export { connectNats, connectRedis, pgPool } from './connect';
 export type { Nats } from './connect';
 export { ORDERS, ordersStreamConfig, ensureStream, deleteStreamIfExists, ensureDurable, publishJson, isApiError } from './orders-stream';
 export type { DurableOptions } from './orders-stream';
-export { ServiceUnavailableError, resolveDatabase, resolveNats, resolveRedis } from './services/resolve';
+export { ServiceUnavailableError, resolveDatabase, resolveNats, resolveRabbit, resolveRedis, serverVersion } from './services/resolve';
 export type { ServiceKind, ServiceSource, ResolvedService, ResolveOptions } from './services/resolve';
 export { TASK_TYPES, TASK_SUBJECTS, makeOrder, emailTask, pointsTask, pushTask, tasksFor, parseTask, MalformedPayloadError } from './shop/order';
 export type { OrderItem, Order, TaskType, EmailTask, PointsTask, PushTask } from './shop/order';
@@ -24,9 +24,10 @@ export { InvalidNameError, validateConsumerName } from './worker/names';
 export { DEFAULT_BACKOFF, backoffDelay } from './worker/backoff';
 export type { BackoffOptions } from './worker/backoff';
 export { PullWorker } from './worker/pull-worker';
+export { InflightWindow } from './worker/inflight-window';
 export type { HandlerResult, Handler, WorkerEvent, PullWorkerOptions, WorkerStats } from './worker/pull-worker';
 export { BackgroundLoop } from './background-loop';
 export { seededRandom, hashUnit } from './random';
 export { lessonScope, cleanupOnExit, scopedNames, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
 export type { LessonScope } from './scope';
-export { parseVersion, versionAtLeast, serverVersion } from './server-version';
+export { parseVersion, versionAtLeast, natsServerVersion } from './server-version';

@@ -76,7 +76,12 @@ export async function ensureDurable(jsm: JetStreamManager, stream: string, name:
   return jsm.consumers.add(stream, config);
 }
 
-export async function publishJson(js: JetStreamClient, subject: string, data: unknown, opts: { msgID?: string; headers?: Record<string, string> } = {}): Promise<PubAck> {
+export async function publishJson(
+  js: JetStreamClient,
+  subject: string,
+  data: unknown,
+  opts: { msgID?: string; headers?: Record<string, string> } = {},
+): Promise<PubAck> {
   const payload = JSON.stringify(data);
   if (!opts.headers) return js.publish(subject, payload, opts.msgID ? { msgID: opts.msgID } : undefined);
   const h = natsHeaders();

@@ -1,6 +1,6 @@
 // Which nats-server a lesson talks to, for the parts that differ by version (issue 15): 2.9 needs
 // some things built by hand that a current server (2.11+) does natively. Lessons gate a scene or a
-// test on `versionAtLeast(serverVersion(nc), '2.11')` and say what the old server does instead.
+// test on `versionAtLeast(natsServerVersion(nc), '2.11')` and say what the old server does instead.
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** "2.9.10" or "v2.15.1-beta" -> [2, 9, 10]. */
@@ -18,6 +18,6 @@ export function versionAtLeast(v: string | undefined, min: string): boolean {
 }
 
 /** The version of the server this connection talks to ("0.0.0" before it has said). */
-export function serverVersion(nc: NatsConnection): string {
+export function natsServerVersion(nc: NatsConnection): string {
   return nc.info?.version ?? '0.0.0';
 }

@@ -32,7 +32,7 @@ async function doctor(env: Record<string, string>) {
   const t0 = performance.now();
   const r = await run(process.execPath, ['--import', 'tsx', 'tools/doctor.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: DEAD_PG, RABBITMQ_URL: 'amqp://127.0.0.1:1', ...env },
+    env: { ...process.env, DATABASE_URL: DEAD_PG, AMQP_URL: 'amqp://127.0.0.1:1', ...env },
     timeout: 15_000,
   });
   const line = (lesson: string) => r.stdout.split('\n').find((l) => l.trim().startsWith(`${lesson} `)) ?? `(no line for ${lesson})`;
@@ -50,7 +50,7 @@ describe('pnpm run doctor', () => {
     expect(out).toMatch(new RegExp(`NATS +${js.url} \\(NATS_URL\\) +nats-server \\d+\\.\\d+\\.\\d+, JetStream on\\n`));
     expect(out).toMatch(new RegExp(`Redis +${redis.url} \\(REDIS_URL\\) +Redis \\d+\\.\\d+\\.\\d+\\n`));
     expect(out).toMatch(new RegExp(`PostgreSQL +${DEAD_PG} \\(DATABASE_URL\\) +not reachable\\n`));
-    expect(out).toMatch(/RabbitMQ +amqp:\/\/127\.0\.0\.1:1 \(RABBITMQ_URL\) +not reachable\n/);
+    expect(out).toMatch(/RabbitMQ +amqp:\/\/127\.0\.0\.1:1 \(AMQP_URL\) +not reachable\n/);
     expect(line('00-sync')).toMatch(/nothing +runs +in-process fakes only$/);
     expect(line('03-jetstream')).toMatch(new RegExp(`runs +NATS ${js.url} \\(from NATS_URL\\)$`));
     expect(line('02-redis-list')).toMatch(new RegExp(`runs +Redis ${redis.url} \\(from REDIS_URL\\); private redis-server \\d`));

@@ -1,9 +1,11 @@
 // Integration tests of the shared pull worker against a private nats-server:
-// handler results decide ack / nak / term, a throwing handler is nak'd and the loop lives on,
-// fetch errors back off exponentially, and stop() drains the batch in hand.
+// handler results decide ack / nak / term (a nak's delay is honoured), a throwing handler is nak'd
+// and the loop lives on, fetch errors back off exponentially and start afresh after a success,
+// a reconnect cuts any backoff short, stop() drains the batch in hand, and the throughput mode
+// (background refill, plain or pipelined acks) keeps every one of those promises.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JsMsg } from '@nats-io/jetstream';
-import { ensureDurable, ensureStream, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
+import { ensureDurable, ensureStream, InflightWindow, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
 import { privateNats, type NatsFixture } from '../src/testing';
 
 let fx: NatsFixture;
@@ -100,6 +102,54 @@ describe('PullWorker', () => {
     await worker.stop();
   });
 
+  it('redelivers a nak no earlier than the delay it asked for', async () => {
+    const subject = await freshStream('NAKDELAY');
+    await publishJson(fx.nats.js, subject, { n: 1 });
+    const NAK_DELAY_MS = 400;
+    let nakedAt = 0; // the handler returns after this instant, so the server's timer starts later: a lower bound
+    let redeliveredAt = 0;
+    const worker = new PullWorker({
+      js: fx.nats.js,
+      stream: 'NAKDELAY',
+      consumer: 'w',
+      handler: (msg) => {
+        if (msg.info.deliveryCount === 1) {
+          nakedAt = performance.now();
+          return { nak: true, delayMs: NAK_DELAY_MS };
+        }
+        redeliveredAt = performance.now();
+      },
+    }).start();
+    await waitFor(() => worker.stats.acked === 1, { what: 'the nak\'d message to come back and be acked' });
+    await worker.stop();
+    expect(redeliveredAt - nakedAt, 'ms between the nak and the redelivery').toBeGreaterThanOrEqual(NAK_DELAY_MS);
+  });
+
+  it('starts the backoff afresh after a successful fetch', async () => {
+    await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: 'RESET', subjects: ['reset.*'] }));
+    const events: WorkerEvent[] = [];
+    let handled = 0;
+    const worker = new PullWorker({
+      js: fx.nats.js,
+      stream: 'RESET',
+      consumer: 'w',
+      backoff: { initialMs: 40, maxMs: 10_000 },
+      onEvent: (e) => events.push(e),
+      handler: () => {
+        handled += 1;
+      },
+    }).start();
+    const retries = () => events.flatMap((e) => (e.type === 'fetch-error' ? [e.retryInMs] : []));
+    await waitFor(() => retries().length === 3, { what: 'three fetch errors before the consumer exists' });
+    await ensureDurable(fx.nats.jsm, 'RESET', 'w');
+    await publishJson(fx.nats.js, 'reset.task', { n: 1 });
+    await waitFor(() => handled === 1, { what: 'a successful fetch' });
+    await fx.nats.jsm.consumers.delete('RESET', 'w');
+    await waitFor(() => retries().length === 4, { what: 'the first fetch error after the success' });
+    await worker.stop();
+    expect(retries(), 'backoff before the success, then after it').toEqual([40, 80, 160, 40]);
+  });
+
   it('stop() finishes the batch in hand before it resolves', async () => {
     const subject = await freshStream('DRAIN');
     for (let i = 0; i < 5; i++) await publishJson(fx.nats.js, subject, { i });
@@ -179,6 +229,9 @@ describe('PullWorker leave', () => {
 });
 
 describe('PullWorker through a broker restart', () => {
+  // Resumes took about 2.2 s when a backoff and a consumers.get timeout stacked up (issue 13).
+  const RESUME_BOUND_MS = 1_500;
+
   it('cuts its backoff short when the connection reconnects', async () => {
     const own = await privateNats();
     try {
@@ -199,15 +252,124 @@ describe('PullWorker through a broker restart', () => {
       await waitFor(async () => (await own.nats.jsm.consumers.info('BOUNCE', 'w')).num_waiting === 1, { what: 'the first pull' });
       await own.server.stop();
       await waitFor(() => worker.stats.fetchErrors >= 1, { timeoutMs: 15_000, what: 'a fetch error while the broker is down' });
-      const t0 = performance.now();
       await own.server.restart();
+      const t0 = performance.now();
       const publisher = await own.connect('publisher'); // a fresh connection: no reconnect to wait for
       await publishJson(publisher.js, 'bounce.task', { n: 1 });
       await waitFor(() => handled.length === 1, { timeoutMs: 10_000, what: 'the message after the restart' });
-      expect(performance.now() - t0).toBeLessThan(5_000); // not the 20 s backoff it was sleeping
+      // The client retries every 250 ms (+ up to 100 ms jitter); not the 20 s backoff it was sleeping.
+      expect(performance.now() - t0, 'ms from the broker being back to the message handled').toBeLessThan(RESUME_BOUND_MS);
       await worker.stop();
     } finally {
       await own.dispose();
     }
+  });
+
+  it('abandons a consumers.get sent while the broker was down instead of waiting out its timeout', async () => {
+    const own = await privateNats();
+    try {
+      await ensureStream(own.nats.jsm, ordersStreamConfig({ name: 'BOUNCE', subjects: ['bounce.*'] }));
+      await ensureDurable(own.nats.jsm, 'BOUNCE', 'w');
+      const nats = await own.connect('worker');
+      // A 20 s API timeout: a request lost with the old server would hold the worker that long.
+      const js = jetstream(nats.nc, { timeout: 20_000 });
+      let down = false;
+      let getsInFlight = 0;
+      void (async () => {
+        for await (const s of nats.nc.status()) if (s.type === 'disconnect') down = true;
+      })();
+      const get = js.consumers.get.bind(js.consumers);
+      js.consumers.get = (...args: Parameters<typeof get>) => {
+        getsInFlight += 1;
+        return get(...args).finally(() => (getsInFlight -= 1));
+      };
+      const handled: number[] = [];
+      const worker = new PullWorker({
+        js,
+        nc: nats.nc,
+        stream: 'BOUNCE',
+        consumer: 'w',
+        backoff: { initialMs: 300, maxMs: 300 },
+        handler: (msg) => {
+          handled.push(msg.json<{ n: number }>().n);
+        },
+      }).start();
+      await waitFor(async () => (await own.nats.jsm.consumers.info('BOUNCE', 'w')).num_waiting === 1, { what: 'the first pull' });
+      await own.server.stop();
+      await waitFor(() => down && getsInFlight === 1, { timeoutMs: 15_000, what: 'a consumers.get in flight while the broker is down' });
+      await own.server.restart();
+      const t0 = performance.now();
+      const publisher = await own.connect('publisher');
+      await publishJson(publisher.js, 'bounce.task', { n: 1 });
+      await waitFor(() => handled.length === 1, { timeoutMs: 25_000, what: 'the message after the restart' });
+      expect(performance.now() - t0, 'ms from the broker being back to the message handled').toBeLessThan(RESUME_BOUND_MS);
+      await worker.stop();
+    } finally {
+      await own.dispose();
+    }
+  });
+});
+
+describe('PullWorker throughput mode', () => {
+  it('refills in the background and stop() waits for every pipelined ack', async () => {
+    const subject = await freshStream('FAST');
+    const N = 300;
+    await Promise.all(Array.from({ length: N }, (_, i) => publishJson(fx.nats.js, subject, { i })));
+    const handled: number[] = [];
+    let stopped: Promise<number> | undefined; // resolves with the acks confirmed at the instant stop() resolved
+    const worker: PullWorker = new PullWorker({
+      js: fx.nats.js,
+      stream: 'FAST',
+      consumer: 'w',
+      refill: 'consume',
+      batch: 64,
+      confirmAcks: 'pipelined',
+      ackWindow: 32,
+      handler: (msg) => {
+        handled.push(msg.json<{ i: number }>().i);
+        // Stop while the last message is in hand: its ack (and others) are still to be confirmed.
+        if (handled.length === N) stopped = worker.stop().then(() => worker.stats.acked);
+      },
+    }).start();
+    await waitFor(() => stopped !== undefined, { what: `all ${N} messages handled` });
+    expect(await stopped, 'acks confirmed by the time stop() resolved').toBe(N);
+    expect(handled.filter((i, k) => i !== k), 'messages handled out of publish order').toEqual([]);
+    expect((await fx.nats.jsm.streams.info('FAST')).state.messages, 'messages left in the work-queue stream').toBe(0);
+  });
+
+  it('acks plainly with confirmAcks false, and the work-queue stream empties', async () => {
+    const subject = await freshStream('PLAIN');
+    for (let i = 0; i < 20; i++) await publishJson(fx.nats.js, subject, { i });
+    const worker = new PullWorker({ js: fx.nats.js, stream: 'PLAIN', consumer: 'w', refill: 'consume', confirmAcks: false, handler: () => {} });
+    worker.start();
+    await waitFor(async () => (await fx.nats.jsm.streams.info('PLAIN')).state.messages === 0, { what: 'the stream to empty' });
+    await worker.stop();
+    expect(worker.stats).toEqual({ acked: 20, naked: 0, termed: 0, left: 0, ackErrors: 0, fetchErrors: 0 });
+  });
+});
+
+describe('InflightWindow (the pipelined-ack window)', () => {
+  it('lets the caller run ahead until the window is full, then waits until half of it has settled', async () => {
+    const window = new InflightWindow(4);
+    const ops = Array.from({ length: 4 }, () => {
+      const op = {} as { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+      op.promise = new Promise<void>((resolve, reject) => Object.assign(op, { resolve, reject }));
+      return op;
+    });
+    const waits = ops.map((op) => window.add(op.promise));
+    expect(waits.slice(0, 3), 'adds below the window size return nothing to await').toEqual([undefined, undefined, undefined]);
+    let resumed = false;
+    void waits[3]!.then(() => (resumed = true));
+    ops[0].resolve();
+    await ops[0].promise;
+    await Promise.resolve();
+    expect({ resumed, pending: window.pending }, 'after one of four settled').toEqual({ resumed: false, pending: 3 });
+    ops[1].resolve();
+    await waits[3];
+    expect(window.pending, 'in flight when the full window let the caller go on').toBe(2);
+    ops[2].reject(new Error('ack 3 timed out'));
+    ops[3].resolve();
+    await expect(window.drain()).rejects.toThrow('ack 3 timed out');
+    expect(window.pending).toBe(0);
   });
 });

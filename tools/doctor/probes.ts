@@ -5,12 +5,12 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
-import { connectRedis, DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl, pgPool } from '@mq/shared';
+import { connectRedis, DEFAULTS, defaultAmqpUrl, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl, pgPool } from '@mq/shared';
 import { findBinary, natsServerBinary, postgresBinDir, redisServerBinary, tcpReachable } from '@mq/shared/services';
 
 const TIMEOUT_MS = 1_500;
-export const RABBITMQ_ENV = 'RABBITMQ_URL';
-export const defaultRabbitUrl = 'amqp://guest:guest@127.0.0.1:5672';
+export const RABBITMQ_ENV = DEFAULTS.rabbitmq.envVar;
+export const defaultRabbitUrl = defaultAmqpUrl;
 
 export interface ServiceProbe {
   name: 'NATS' | 'Redis' | 'PostgreSQL' | 'RabbitMQ';

@@ -37,8 +37,8 @@ export async function resolveAll(env: NodeJS.ProcessEnv): Promise<Record<Service
       return { kind, error: (err as Error).message, fromEnv };
     }
   };
-  const [nats, redis, postgres] = await Promise.all([one('nats'), one('redis'), one('postgres')]);
-  return { nats, redis, postgres };
+  const [nats, redis, postgres, rabbitmq] = await Promise.all([one('nats'), one('redis'), one('postgres'), one('rabbitmq')]);
+  return { nats, redis, postgres, rabbitmq };
 }
 
 const BINARY_FIX: Record<BinaryNeed, string> = {
@@ -84,5 +84,5 @@ export function verdicts(
 }
 
 function label(kind: ServiceKind): string {
-  return { nats: 'NATS', redis: 'Redis', postgres: 'PostgreSQL' }[kind];
+  return { nats: 'NATS', redis: 'Redis', postgres: 'PostgreSQL', rabbitmq: 'RabbitMQ' }[kind];
 }

@@ -4,7 +4,7 @@
 import type { Nats, Output } from '@mq/shared';
 import { orderEvents, partitionOf } from './partitions';
 import { pinnedFailover, PINNED_SINCE } from './pinned-failover';
-import { serverVersion, versionAtLeast } from '@mq/shared';
+import { natsServerVersion, versionAtLeast } from '@mq/shared';
 import { mappedPartition, MAPPED_FROM, MAPPED_TO, serverPartitions } from './subject-mapping';
 
 export const MAPPING_USERS = [7, 42, 100, 101, 123, 4242];
@@ -33,7 +33,7 @@ export async function sceneSubjectMapping(out: Output): Promise<void> {
 }
 
 export async function scenePinnedFailover(nats: Nats, url: string, out: Output): Promise<void> {
-  const version = serverVersion(nats.nc);
+  const version = natsServerVersion(nats.nc);
   out.step('One active worker per partition, with failover: a pinned priority group');
   if (!versionAtLeast(version, PINNED_SINCE)) {
     out.say(`skipped: priority groups need nats-server ${PINNED_SINCE}+, this one is ${version}. On 2.9 the hand-built version above is the answer:`);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { orderEvents, partitionOf } from '../src/partitions';
 import { pinnedFailover, PINNED_SINCE } from '../src/pinned-failover';
-import { serverVersion, versionAtLeast } from '@mq/shared';
+import { natsServerVersion, versionAtLeast } from '@mq/shared';
 import { fnv1a32, mappedPartition, serverPartitions } from '../src/subject-mapping';
 
 let fx: NatsFixture;
@@ -27,7 +27,7 @@ describe('06-partitioning on the server side', () => {
   });
 
   it(`a pinned priority group (${PINNED_SINCE}+) keeps one active worker per partition and fails over to the other`, async (ctx) => {
-    const version = serverVersion(fx.nats.nc);
+    const version = natsServerVersion(fx.nats.nc);
     if (!versionAtLeast(version, PINNED_SINCE)) {
       console.info(`skipped: priority groups need nats-server ${PINNED_SINCE}+, this one is ${version} (set NATS_SERVER_BIN)`);
       ctx.skip();

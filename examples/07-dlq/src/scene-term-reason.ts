@@ -2,12 +2,12 @@
 // MSG_TERMINATED advisory beside the reason-less MAX_DELIVERIES one. On 2.9 the same call is
 // ignored and the message comes back.
 import type { DemoContext } from './demo-context';
-import { serverVersion } from '@mq/shared';
+import { natsServerVersion } from '@mq/shared';
 import { ORDERS_STREAM, scope } from './setup';
 import { TERM_REASON_SINCE, termAdvisorySubject, termWithReason } from './term-reason';
 
 export async function sceneTermReason({ nats, out }: DemoContext): Promise<void> {
-  const version = serverVersion(nats.nc);
+  const version = natsServerVersion(nats.nc);
   out.step(`(c) term("reason") on nats-server ${version}: does the reason reach the server?`);
   const reason = 'retries-exhausted: 550 5.1.2 no MX record';
   const subject = scope.subject('order.sms');

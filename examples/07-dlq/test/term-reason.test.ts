@@ -3,7 +3,7 @@
 // Each server gets its own assertion; the test says which one it checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { serverVersion, versionAtLeast } from '@mq/shared';
+import { natsServerVersion, versionAtLeast } from '@mq/shared';
 import { ORDERS_STREAM, scope, setup } from '../src/setup';
 import { TERM_REASON_SINCE, termWithReason } from '../src/term-reason';
 
@@ -16,7 +16,7 @@ afterAll(() => fx?.dispose());
 
 describe('07-dlq (c): the term reason', () => {
   it(`reaches the server as a MSG_TERMINATED advisory from ${TERM_REASON_SINCE} on; older servers redeliver instead`, async () => {
-    const version = serverVersion(fx.nats.nc);
+    const version = natsServerVersion(fx.nats.nc);
     const reason = 'retries-exhausted: 550 no MX';
     const o = { stream: ORDERS_STREAM, subject: scope.subject('order.sms'), consumer: 'sms-worker', reason, ackWaitMs: 500 };
     const r = await termWithReason(fx.nats.nc, fx.nats.js, fx.nats.jsm, o);

@@ -1,15 +1,16 @@
-// Runs one driver with W workers in one group, in two phases on the same subscription:
-//   1. latency: L messages paced at a modest rate, far below any driver's capacity, so pickup
-//      latency (publish call -> handler) is the transport's own, not time spent queued behind
-//      thousands of unsent messages in this same process;
+// Runs one driver with W workers in one group, in up to two phases on the same subscription:
+//   1. latency (optional): L messages paced at a modest rate, far below any driver's capacity, so
+//      pickup latency (publish call -> handler) is the transport's own, not time spent queued
+//      behind thousands of unsent messages in this same process;
 //   2. throughput: N messages as fast as the driver accepts them, timed from the first publish to
-//      the last handler call.
+//      the moment the last one reaches a handler (an event, not a poll).
 // Lost and duplicate messages are counted across both phases.
-import { delay, waitFor } from '@mq/shared';
-import { readStamp, stamp, type Driver } from './driver';
+import { delay } from '@mq/shared';
+import { Arrivals, publishAll, readSeq, readStamp, stamp, type Driver } from './driver';
 
 export interface RunOptions {
   messages: number;
+  /** 0 skips the latency phase (later rounds of the same driver). */
   latencyMessages: number;
   latencyRatePerSec: number;
   size: number;
@@ -34,47 +35,41 @@ export interface RunResult {
 
 export async function runDriver(driver: Driver, opts: RunOptions): Promise<RunResult> {
   await driver.setup();
-  const total = opts.latencyMessages + opts.messages;
-  const seen = new Uint8Array(total);
+  const L = opts.latencyMessages;
+  const total = L + opts.messages;
+  const arrivals = new Arrivals(total);
   const latencies: number[] = [];
-  let received = 0;
-  let duplicates = 0;
   const subs = [];
   for (let w = 0; w < opts.workers; w++) {
     subs.push(
-      await driver.subscribe('bench-group', async (d) => {
-        const now = performance.now();
-        const { sentAt, seq } = readStamp(d.data);
-        if (seen[seq]) duplicates += 1;
-        else {
-          seen[seq] = 1;
-          received += 1;
-          if (seq < opts.latencyMessages) latencies.push(now - sentAt);
-        }
-        await d.ack();
+      await driver.subscribe('bench-group', (d) => {
+        const seq = readSeq(d.data);
+        // Only the paced messages need a clock reading; the flat-out ones only count.
+        if (arrivals.record(seq) && seq < L) latencies.push(performance.now() - readStamp(d.data).sentAt);
+        return d.ack();
       }),
     );
   }
-  const arrived = (n: number, what: string) => waitFor(() => received >= n, { timeoutMs: opts.timeoutMs, what: `${driver.name} to deliver ${what}` }).catch(() => undefined);
 
   // Phase 1: paced.
   const gapMs = 1000 / opts.latencyRatePerSec;
   const tLat = performance.now();
-  for (let i = 0; i < opts.latencyMessages; i++) {
+  for (let i = 0; i < L; i++) {
     const ahead = tLat + i * gapMs - performance.now();
     if (ahead > 0) await delay(ahead);
-    await driver.publish(stamp(opts.size, i));
+    const wait = driver.publish(stamp(opts.size, i));
+    if (wait) await wait;
   }
   await driver.flush();
-  await arrived(opts.latencyMessages, 'the paced messages');
+  await arrivals.until(L, opts.timeoutMs);
 
   // Phase 2: flat out.
-  const before = received;
+  const before = arrivals.received;
   const t0 = performance.now();
-  for (let i = opts.latencyMessages; i < total; i++) await driver.publish(stamp(opts.size, i));
+  await publishAll((d) => driver.publish(d), L, total, opts.size);
   await driver.flush();
   const tPub = performance.now();
-  await arrived(total, `${total} messages`);
+  await arrivals.until(total, opts.timeoutMs);
   const tEnd = performance.now();
 
   await Promise.all(subs.map((s) => s.stop()));
@@ -86,17 +81,24 @@ export async function runDriver(driver: Driver, opts: RunOptions): Promise<RunRe
     backend: driver.backend,
     semantics: driver.semantics,
     messages: total,
-    received,
-    duplicates,
-    lost: total - received,
+    received: arrivals.received,
+    duplicates: arrivals.duplicates,
+    lost: total - arrivals.received,
     publishPerSec: Math.round(opts.messages / ((tPub - t0) / 1000)),
-    endToEndPerSec: Math.round((received - before) / ((tEnd - t0) / 1000)),
+    endToEndPerSec: Math.round((arrivals.received - before) / ((tEnd - t0) / 1000)),
     p50Ms: round(pct(50)),
     p99Ms: round(pct(99)),
     maxMs: round(latencies[latencies.length - 1] ?? NaN),
   };
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+export function round(n: number, places = 2): number {
+  const f = 10 ** places;
+  return Math.round(n * f) / f;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

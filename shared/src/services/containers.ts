@@ -4,7 +4,15 @@ import type { PrivateServer } from './nats-server';
 
 export type ContainerKind = 'nats' | 'redis' | 'postgres';
 
-const IMAGES: Record<ContainerKind, { image: string; port: number; cmd?: string[]; env?: Record<string, string>; url: (host: string, port: number) => string }> = {
+interface Image {
+  image: string;
+  port: number;
+  cmd?: string[];
+  env?: Record<string, string>;
+  url: (host: string, port: number) => string;
+}
+
+const IMAGES: Record<ContainerKind, Image> = {
   nats: { image: 'nats:2.10-alpine', port: 4222, cmd: ['-js', '-sd', '/data'], url: (h, p) => `nats://${h}:${p}` },
   redis: { image: 'redis:7-alpine', port: 6379, cmd: ['redis-server', '--save', '', '--appendonly', 'no'], url: (h, p) => `redis://${h}:${p}` },
   postgres: { image: 'postgres:16-alpine', port: 5432, env: { POSTGRES_HOST_AUTH_METHOD: 'trust' }, url: (h, p) => `postgres://postgres@${h}:${p}/postgres` },

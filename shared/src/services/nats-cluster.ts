@@ -47,7 +47,9 @@ export class PrivateNatsCluster {
     // Every node must know every other node's route port before it starts, so ports are chosen up
     // front; if a parallel test grabs one of them first, the whole set is tried again.
     const nodes = await withFreshPorts(async () => {
-      const ports = await Promise.all(names.map(async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
+      const ports = await Promise.all(
+        names.map(async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })),
+      );
       const route = (i: number) => `nats://127.0.0.1:${ports[i].cluster}`;
       const started = await Promise.allSettled(
         names.map((name, i) =>

@@ -56,7 +56,12 @@ export function postgresBinDir(): string | undefined {
  * PostgreSQL refuses to run as root, so as root we run it as the `postgres` user.
  */
 export class PrivatePostgresCluster extends ManagedProcess {
-  private constructor(port: number, readonly dir: string, private readonly bin: string, private readonly runAs?: { uid: number; gid: number }) {
+  private constructor(
+    port: number,
+    readonly dir: string,
+    private readonly bin: string,
+    private readonly runAs?: { uid: number; gid: number },
+  ) {
     super(port, dir);
     this.gracefulSignal = 'SIGINT'; // "fast" shutdown: committed data survives
   }

@@ -11,7 +11,13 @@ export interface StartedProcess {
   exited: Promise<number | null>;
 }
 
-export function startProcess(cmd: string, args: string[], readyPattern: RegExp, timeoutMs = 10_000, options: SpawnOptions = {}): Promise<StartedProcess> {
+export function startProcess(
+  cmd: string,
+  args: string[],
+  readyPattern: RegExp,
+  timeoutMs = 10_000,
+  options: SpawnOptions = {},
+): Promise<StartedProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     let output = '';

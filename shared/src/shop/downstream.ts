@@ -51,7 +51,11 @@ export class FakeService {
   readonly applied: string[] = [];
   fault: Fault = { kind: 'none' };
 
-  constructor(readonly name: ServiceName, public latencyMs: number = STORY_LATENCY_MS[name], private readonly clock: () => number = () => performance.now()) {}
+  constructor(
+    readonly name: ServiceName,
+    public latencyMs: number = STORY_LATENCY_MS[name],
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   /** Perform `op` for `key`, honouring latency and the injected fault. */
   async call(op: string, key: string): Promise<void> {
