@@ -4,6 +4,7 @@
 // exponentially, and stop() drains: the batch in hand is finished before the loop ends.
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { withConsoleReports } from '../console-events';
 import { delay } from '../wait';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { validateConsumerName } from './names';
@@ -73,7 +74,8 @@ export class PullWorker {
     validateConsumerName(opts.consumer, 'consumer (queue) name');
     validateConsumerName(opts.stream, 'stream name');
     if (opts.batch !== undefined && (!Number.isInteger(opts.batch) || opts.batch < 1)) throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
-    this.opts = { batch: 10, fetchWaitMs: 1_000, confirmAcks: true, backoff: DEFAULT_BACKOFF, ...opts };
+    // While `pnpm console` runs, every outcome is also reported to it (see console-events.ts).
+    this.opts = { batch: 10, fetchWaitMs: 1_000, confirmAcks: true, backoff: DEFAULT_BACKOFF, ...opts, onEvent: withConsoleReports(opts) };
   }
 
   get isRunning(): boolean {

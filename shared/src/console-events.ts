@@ -1,0 +1,130 @@
+// Lessons tell the live console (`pnpm console`) what their workers do: every delivery's outcome
+// (ack, nak, term), and the drills' kills and restarts. Events go out on a core NATS subject,
+// mq.console.events.<lesson>, and ONLY while a console is running: the console publishes a
+// presence heartbeat, and a reporter stays silent unless it heard one in the last few seconds.
+// Without a console a reporter costs one idle subscription and publishes nothing, so the demos
+// run exactly as before. MQ_CONSOLE=off silences reporters even when a console runs.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { PullWorkerOptions, WorkerEvent } from './worker/pull-worker';
+
+/** The console publishes here every PRESENCE_INTERVAL_MS; reporters listen. */
+export const CONSOLE_PRESENCE_SUBJECT = 'mq.console.presence';
+/** A reporter that just started asks here once, so it need not wait for the next heartbeat. */
+export const CONSOLE_PING_SUBJECT = 'mq.console.ping';
+/** Events of all lessons: mq.console.events.<lesson>. */
+export const CONSOLE_EVENTS_WILDCARD = 'mq.console.events.>';
+export const PRESENCE_INTERVAL_MS = 1_000;
+/** A reporter publishes only if the console was heard from within this window. */
+export const PRESENCE_TTL_MS = 3_500;
+
+export type ConsoleEventKind = 'ack' | 'nak' | 'term' | 'leave' | 'ack-error' | 'fetch-error' | 'kill' | 'restart' | 'note';
+
+export interface ConsoleEvent {
+  lesson: string;
+  /** The swimlane: which worker (or, for kill/restart, which process or server) this is about. */
+  worker: string;
+  kind: ConsoleEventKind;
+  /** Date.now() when it happened. */
+  at: number;
+  pid: number;
+  stream?: string;
+  consumer?: string;
+  seq?: number;
+  subject?: string;
+  /** 1 for a first delivery; more means a redelivery. */
+  deliveryCount?: number;
+  detail?: string;
+}
+
+export type ConsoleEventInput = Omit<ConsoleEvent, 'lesson' | 'at' | 'pid'> & Partial<Pick<ConsoleEvent, 'at' | 'pid'>>;
+
+export function consoleEventSubject(lesson: string): string {
+  return `mq.console.events.${lesson.replace(/[^A-Za-z0-9_-]/g, '_') || 'unknown'}`;
+}
+
+/** The lesson's name: the package pnpm runs (`pnpm --filter 04-queue-groups start`), else the connection's name. */
+export function defaultLessonName(nc?: NatsConnection): string {
+  const pkg = process.env.npm_package_name;
+  if (pkg && pkg !== 'mq-lessons') return pkg;
+  return (nc as unknown as { options?: { name?: string } } | undefined)?.options?.name ?? 'unknown';
+}
+
+export class ConsoleReporter {
+  private lastSeen = 0;
+  private readonly off: boolean;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    readonly lesson: string = defaultLessonName(nc),
+  ) {
+    this.off = /^(0|off|false|no)$/i.test(process.env.MQ_CONSOLE ?? '');
+    if (this.off) return;
+    try {
+      const sub = nc.subscribe(CONSOLE_PRESENCE_SUBJECT, { callback: () => void (this.lastSeen = Date.now()) });
+      void sub.closed.catch(() => {});
+      // No console: the server answers "no responders" at once and nothing else happens.
+      nc.request(CONSOLE_PING_SUBJECT, '', { timeout: 1_000 }).then(
+        () => (this.lastSeen = Date.now()),
+        () => {},
+      );
+    } catch {
+      // A closed connection: there is nobody to report to.
+    }
+  }
+
+  /** True while a console has been heard from recently. */
+  get active(): boolean {
+    return !this.off && Date.now() - this.lastSeen < PRESENCE_TTL_MS && !this.nc.isClosed();
+  }
+
+  report(e: ConsoleEventInput): void {
+    if (!this.active) return;
+    const event: ConsoleEvent = { at: Date.now(), pid: process.pid, lesson: this.lesson, ...e };
+    try {
+      this.nc.publish(consoleEventSubject(this.lesson), JSON.stringify(event));
+    } catch {
+      // Reporting is best effort: a lesson never fails because the console went away.
+    }
+  }
+}
+
+const reporters = new WeakMap<NatsConnection, ConsoleReporter>();
+
+/** One reporter per connection (one presence subscription however many workers share it). */
+export function consoleReporter(nc: NatsConnection, lesson?: string): ConsoleReporter {
+  let r = reporters.get(nc);
+  if (!r || (lesson && r.lesson !== lesson)) {
+    r = new ConsoleReporter(nc, lesson);
+    reporters.set(nc, r);
+  }
+  return r;
+}
+
+const workerCounts = new WeakMap<NatsConnection, number>();
+
+/**
+ * PullWorker's hook: wraps the worker's onEvent so every outcome is also reported to a running
+ * console. The swimlane is the connection's name (04 names them worker-1, worker-2, ...), with
+ * #2, #3 for further workers on the same connection.
+ */
+export function withConsoleReports(opts: Pick<PullWorkerOptions, 'js' | 'nc' | 'stream' | 'consumer' | 'onEvent'>): PullWorkerOptions['onEvent'] {
+  const nc = opts.nc ?? (opts.js as JetStreamClient & { nc?: NatsConnection }).nc;
+  if (!nc || typeof nc.publish !== 'function') return opts.onEvent;
+  const reporter = consoleReporter(nc);
+  const n = (workerCounts.get(nc) ?? 0) + 1;
+  workerCounts.set(nc, n);
+  const name = (nc as unknown as { options?: { name?: string } }).options?.name ?? 'worker';
+  const worker = n === 1 ? name : `${name} #${n}`;
+  const own = opts.onEvent;
+  return (e: WorkerEvent) => {
+    if (reporter.active) reporter.report(toConsoleEvent(e, worker, opts.stream, opts.consumer));
+    own?.(e);
+  };
+}
+
+function toConsoleEvent(e: WorkerEvent, worker: string, stream: string, consumer: string): ConsoleEventInput {
+  if (e.type === 'fetch-error') return { kind: 'fetch-error', worker, stream, consumer, detail: e.error };
+  const detail = e.type === 'nak' ? e.error ?? (e.delayMs ? `delay ${e.delayMs} ms` : undefined) : e.type === 'term' ? e.reason : e.type === 'ack-error' ? e.error : undefined;
+  return { kind: e.type, worker, stream, consumer, seq: e.seq, subject: e.subject, deliveryCount: e.deliveryCount, detail };
+}
