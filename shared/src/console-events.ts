@@ -43,33 +43,47 @@ export function consoleEventSubject(lesson: string): string {
   return `mq.console.events.${lesson.replace(/[^A-Za-z0-9_-]/g, '_') || 'unknown'}`;
 }
 
-/** The lesson's name: the package pnpm runs (`pnpm --filter 04-queue-groups start`), else the connection's name. */
-export function defaultLessonName(nc?: NatsConnection): string {
+/**
+ * The lesson's name: the package pnpm runs (`pnpm --filter 04-queue-groups start`), else the lesson
+ * scope of the stream (L12_ORDERS: "lesson 12"), else the connection's name.
+ */
+export function defaultLessonName(nc?: NatsConnection, stream?: string): string {
   const pkg = process.env.npm_package_name;
-  if (pkg && pkg !== 'mq-lessons') return pkg;
+  if (pkg && pkg !== 'mq-lessons' && pkg !== 'console') return pkg;
+  const scoped = /^([LX])(\d\d)_/.exec(stream ?? '');
+  if (scoped) return `${scoped[1] === 'X' ? 'exercise' : 'lesson'} ${scoped[2]}`;
   return (nc as unknown as { options?: { name?: string } } | undefined)?.options?.name ?? 'unknown';
 }
 
 export class ConsoleReporter {
   private lastSeen = 0;
   private readonly off: boolean;
+  /** Events from before the first ping's answer: sent if a console answers, dropped if none does. */
+  private early?: ConsoleEvent[] = [];
 
   constructor(
     private readonly nc: NatsConnection,
     readonly lesson: string = defaultLessonName(nc),
   ) {
     this.off = /^(0|off|false|no)$/i.test(process.env.MQ_CONSOLE ?? '');
-    if (this.off) return;
+    if (this.off) {
+      this.early = undefined;
+      return;
+    }
     try {
       const sub = nc.subscribe(CONSOLE_PRESENCE_SUBJECT, { callback: () => void (this.lastSeen = Date.now()) });
       void sub.closed.catch(() => {});
       // No console: the server answers "no responders" at once and nothing else happens.
       nc.request(CONSOLE_PING_SUBJECT, '', { timeout: 1_000 }).then(
-        () => (this.lastSeen = Date.now()),
-        () => {},
+        () => {
+          this.lastSeen = Date.now();
+          this.flushEarly();
+        },
+        () => (this.early = undefined),
       );
     } catch {
       // A closed connection: there is nobody to report to.
+      this.early = undefined;
     }
   }
 
@@ -78,9 +92,29 @@ export class ConsoleReporter {
     return !this.off && Date.now() - this.lastSeen < PRESENCE_TTL_MS && !this.nc.isClosed();
   }
 
+  /** Worth building an event for: a console was heard, or the first ping is still out. */
+  get listening(): boolean {
+    return this.active || (!this.off && this.early !== undefined);
+  }
+
   report(e: ConsoleEventInput): void {
-    if (!this.active) return;
+    if (!this.listening) return;
     const event: ConsoleEvent = { at: Date.now(), pid: process.pid, lesson: this.lesson, ...e };
+    if (!this.active) {
+      if (this.early && this.early.length < 1_000) this.early.push(event);
+      return;
+    }
+    if (this.early) this.flushEarly();
+    this.send(event);
+  }
+
+  private flushEarly(): void {
+    const early = this.early ?? [];
+    this.early = undefined;
+    early.forEach((e) => this.send(e));
+  }
+
+  private send(event: ConsoleEvent): void {
     try {
       this.nc.publish(consoleEventSubject(this.lesson), JSON.stringify(event));
     } catch {
@@ -111,14 +145,14 @@ const workerCounts = new WeakMap<NatsConnection, number>();
 export function withConsoleReports(opts: Pick<PullWorkerOptions, 'js' | 'nc' | 'stream' | 'consumer' | 'onEvent'>): PullWorkerOptions['onEvent'] {
   const nc = opts.nc ?? (opts.js as JetStreamClient & { nc?: NatsConnection }).nc;
   if (!nc || typeof nc.publish !== 'function') return opts.onEvent;
-  const reporter = consoleReporter(nc);
+  const reporter = consoleReporter(nc, defaultLessonName(nc, opts.stream));
   const n = (workerCounts.get(nc) ?? 0) + 1;
   workerCounts.set(nc, n);
   const name = (nc as unknown as { options?: { name?: string } }).options?.name ?? 'worker';
   const worker = n === 1 ? name : `${name} #${n}`;
   const own = opts.onEvent;
   return (e: WorkerEvent) => {
-    if (reporter.active) reporter.report(toConsoleEvent(e, worker, opts.stream, opts.consumer));
+    if (reporter.listening) reporter.report(toConsoleEvent(e, worker, opts.stream, opts.consumer));
     own?.(e);
   };
 }

@@ -49,6 +49,8 @@ export interface LoadResult {
   deadLetteredAtMs: number;
   burstSize: number;
   poisonOrder: string;
+  /** Deliveries the workers handled (every ack, nak and term). */
+  handled: number;
 }
 
 export const POISON_EMAIL = 'vip@mail.invalid';
@@ -137,7 +139,9 @@ export async function runScriptedLoad(o: LoadOptions): Promise<LoadResult> {
     await monitor.stop();
     const { samples, board } = monitor;
     const transitions = board.transitions;
-    return { samples, transitions, acts, slowFirstDoneMs, fastAgainMs, poisonDeliveries, deadLetteredAtMs, burstSize, poisonOrder };
+    const handled = metrics.handled;
+    return { samples, transitions, acts, slowFirstDoneMs, fastAgainMs, poisonDeliveries, deadLetteredAtMs, burstSize, poisonOrder,
+      handled };
   } finally {
     await monitor.stop();
     await workers.stop();
