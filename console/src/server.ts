@@ -48,7 +48,7 @@ export async function startConsole(o: ConsoleOptions): Promise<RunningConsole> {
   const redis: Redis | undefined = o.redisUrl ? connectRedis(o.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000 }) : undefined;
   const postgres = o.databaseUrl ? new PostgresSource(o.databaseUrl) : undefined;
   const hub = new EventHub(nats.nc).start();
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
 
   let latest: Snapshot | undefined;

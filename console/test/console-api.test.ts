@@ -12,7 +12,7 @@ const seen: ConsoleEvent[] = [];
 
 beforeAll(async () => {
   f = await privateNats();
-  f.nats.nc.subscribe(CONSOLE_EVENTS_WILDCARD, { callback: (_e, m) => seen.push(m.json<ConsoleEvent>()) });
+  f.nats.nc.subscribe(CONSOLE_EVENTS_WILDCARD, { callback: (_e, m) => void seen.push(m.json<ConsoleEvent>()) });
   await ensureStream(f.nats.jsm, { name: 'L12_ORDERS', subjects: ['l12.order.*'] });
   await ensureStream(f.nats.jsm, { name: 'L12_DLQ', subjects: ['l12.dlq.*'] });
 });

@@ -84,7 +84,7 @@ export async function runScriptedLoad(o: LoadOptions): Promise<LoadResult> {
       const s = monitor.samples.at(-1);
       return s && s.atMs > since && s.pending === 0 && s.ackPending === 0 && extra();
     };
-    return waitFor(done, { timeoutMs: 60_000, what });
+    return waitFor(done, { timeoutMs: Math.max(15_000, o.nakDelayMs * 3), what });
   };
   let next = 1;
   let slowFirstDoneMs = NaN;
