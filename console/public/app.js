@@ -133,8 +133,7 @@ function renderLanes() {
   $('lanes').innerHTML = lanes.map((l) => {
     const c = l.counts;
     const counts = `${c.ack ?? 0} ack · ${c.nak ?? 0} nak · ${c.term ?? 0} term · ${c.redelivery ?? 0} redelivered`;
-    return `<div class="lane" data-lane="${esc(l.worker)}" data-lesson="${esc(l.lesson)}"><div class="who"><b>${esc(l.worker)}</b> <span class="muted">${esc(l.lesson)}` +
-      `${l.consumer ? ` · ${esc(l.consumer)}` : ''} · pid ${l.pid}</span></div><div class="marks">${l.marks.map(mark).join('')}</div><div class="count" data-testid="counts">${counts}</div></div>`;
+    return `<div class="lane" data-lane="${esc(l.worker)}" data-lesson="${esc(l.lesson)}"><div class="who"><b>${esc(l.worker)}</b> <span class="muted">${esc(l.lesson)} · pid ${l.pid}</span></div><div class="marks">${l.marks.map(mark).join('')}</div><div class="count" data-testid="counts">${counts}</div></div>`;
   }).join('');
 }
 

@@ -98,7 +98,7 @@ it('shows pending rise and fall, a mark per delivery, and redrives a dead letter
   const marks = await deliveryMarks.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset));
   expect(marks.length, 'swimlane marks vs deliveries handled').toBe(r.handled);
   const lanes = await page.locator('.lane').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.lane));
-  expect(lanes, 'one lane per worker').toEqual(['email-worker-1', 'email-worker-2']);
+  expect(lanes, 'one lane per worker').toEqual(['email-worker-1 · email-worker', 'email-worker-2 · email-worker']);
   const poison = marks.filter((m) => m.kind !== 'ack').sort((a, b) => Number(a.delivery) - Number(b.delivery));
   expect(poison.map((m) => `${m.kind}@${m.delivery}`), 'the poison message\'s marks (both lanes): 5 naks, then term at delivery 6').toEqual([
     'nak@1', 'nak@2', 'nak@3', 'nak@4', 'nak@5', 'term@6',

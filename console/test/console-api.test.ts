@@ -2,7 +2,7 @@
 // report every delivery while one does; the console binds to loopback, refuses writes unless
 // started with allowActions, and a redrive puts a dead letter back on its subject exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_EVENTS_WILDCARD, consoleReporter, ensureDurable, ensureStream, PullWorker, waitFor, type ConsoleEvent } from '@mq/shared';
+import { CONSOLE_EVENTS_WILDCARD, consoleReporter, reportToConsole, ensureDurable, ensureStream, PullWorker, waitFor, type ConsoleEvent } from '@mq/shared';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { startConsole, type RunningConsole } from '../src/server';
@@ -33,18 +33,31 @@ describe('reporters', () => {
   it('publish nothing while no console runs', async () => {
     await work('quiet-worker', 'quiet', 20);
     await f.nats.nc.flush();
-    expect(seen.filter((e) => e.worker === 'quiet-worker'), 'events published without a console').toEqual([]);
+    expect(seen.filter((e) => e.worker === 'quiet-worker · quiet'), 'events published without a console').toEqual([]);
   });
 
   it('report every delivery while a console runs, with the lesson, the worker and the sequence', async () => {
     const c = await startConsole({ natsUrl: f.url, port: 0 });
     try {
       await work('loud-worker', 'loud', 20);
-      await waitFor(() => seen.filter((e) => e.worker === 'loud-worker').length >= 20, { timeoutMs: 3_000, what: '20 events' });
-      const mine = seen.filter((e) => e.worker === 'loud-worker');
+      await waitFor(() => seen.filter((e) => e.worker === 'loud-worker · loud').length >= 20, { timeoutMs: 3_000, what: '20 events' });
+      const mine = seen.filter((e) => e.worker === 'loud-worker · loud');
       expect(mine.map((e) => `${e.kind}#${e.seq}`), 'one ack event per order').toEqual(mine.map((_, i) => `ack#${i + 21}`));
       expect(new Set(mine.map((e) => `${e.lesson}/${e.stream}/${e.consumer}`))).toEqual(new Set(['lesson 12/L12_ORDERS/loud']));
       await waitFor(() => c.hub.received >= 20, { timeoutMs: 3_000, what: 'the console receiving them' });
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('reportToConsole (a drill\'s kill) reaches a running console, and nobody without one', async () => {
+    await reportToConsole(f.url, { kind: 'kill', worker: 'worker-3', detail: 'SIGKILL pid 1' }, 'drill-without');
+    const c = await startConsole({ natsUrl: f.url, port: 0 });
+    try {
+      await reportToConsole(f.url, { kind: 'kill', worker: 'worker-3', detail: 'SIGKILL pid 2' }, 'drill-with');
+      await waitFor(() => c.hub.recent.some((e) => e.lesson === 'drill-with'), { timeoutMs: 3_000, what: 'the kill event in the console' });
+      await f.nats.nc.flush();
+      expect(seen.filter((e) => e.lesson.startsWith('drill-')).map((e) => `${e.lesson}: ${e.kind} ${e.detail}`)).toEqual(['drill-with: kill SIGKILL pid 2']);
     } finally {
       await c.close();
     }

@@ -123,6 +123,28 @@ export class ConsoleReporter {
   }
 }
 
+/**
+ * For a moment without a connection at hand (a drill that just SIGKILLed a worker): connect, ask
+ * whether a console runs, report if one answers, disconnect. Never throws; without a console it
+ * costs one short-lived connection.
+ */
+export async function reportToConsole(url: string, e: ConsoleEventInput, lesson?: string): Promise<void> {
+  if (/^(0|off|false|no)$/i.test(process.env.MQ_CONSOLE ?? '')) return;
+  let nc: NatsConnection | undefined;
+  try {
+    const { connect } = await import('@nats-io/transport-node');
+    nc = await connect({ servers: url, name: 'console-report', maxReconnectAttempts: 0 });
+    await nc.request(CONSOLE_PING_SUBJECT, '', { timeout: 500 });
+    const event: ConsoleEvent = { at: Date.now(), pid: process.pid, lesson: lesson ?? defaultLessonName(nc), ...e };
+    nc.publish(consoleEventSubject(event.lesson), JSON.stringify(event));
+    await nc.flush();
+  } catch {
+    // No console (no responders), or no server: nothing to report to.
+  } finally {
+    await nc?.close().catch(() => {});
+  }
+}
+
 const reporters = new WeakMap<NatsConnection, ConsoleReporter>();
 
 /** One reporter per connection (one presence subscription however many workers share it). */
@@ -135,20 +157,22 @@ export function consoleReporter(nc: NatsConnection, lesson?: string): ConsoleRep
   return r;
 }
 
-const workerCounts = new WeakMap<NatsConnection, number>();
+const workerCounts = new WeakMap<NatsConnection, Map<string, number>>();
 
 /**
  * PullWorker's hook: wraps the worker's onEvent so every outcome is also reported to a running
- * console. The swimlane is the connection's name (04 names them worker-1, worker-2, ...), with
- * #2, #3 for further workers on the same connection.
+ * console. The swimlane is "<connection name> · <consumer>" (04: "worker-1 · email-workers", 06:
+ * one lane per partition's consumer), with #2, #3 for more workers of one consumer on one connection.
  */
 export function withConsoleReports(opts: Pick<PullWorkerOptions, 'js' | 'nc' | 'stream' | 'consumer' | 'onEvent'>): PullWorkerOptions['onEvent'] {
   const nc = opts.nc ?? (opts.js as JetStreamClient & { nc?: NatsConnection }).nc;
   if (!nc || typeof nc.publish !== 'function') return opts.onEvent;
   const reporter = consoleReporter(nc, defaultLessonName(nc, opts.stream));
-  const n = (workerCounts.get(nc) ?? 0) + 1;
-  workerCounts.set(nc, n);
-  const name = (nc as unknown as { options?: { name?: string } }).options?.name ?? 'worker';
+  const counts = workerCounts.get(nc) ?? new Map<string, number>();
+  workerCounts.set(nc, counts);
+  const n = (counts.get(opts.consumer) ?? 0) + 1;
+  counts.set(opts.consumer, n);
+  const name = `${(nc as unknown as { options?: { name?: string } }).options?.name ?? 'worker'} · ${opts.consumer}`;
   const worker = n === 1 ? name : `${name} #${n}`;
   const own = opts.onEvent;
   return (e: WorkerEvent) => {

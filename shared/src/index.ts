@@ -30,7 +30,7 @@ export { seededRandom, hashUnit } from './random';
 export { lessonScope, cleanupOnExit, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
 export type { LessonScope } from './scope';
 export {
-  ConsoleReporter, consoleReporter, consoleEventSubject, withConsoleReports, defaultLessonName,
+  ConsoleReporter, consoleReporter, consoleEventSubject, withConsoleReports, defaultLessonName, reportToConsole,
   CONSOLE_PRESENCE_SUBJECT, CONSOLE_PING_SUBJECT, CONSOLE_EVENTS_WILDCARD, PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS,
 } from './console-events';
 export type { ConsoleEvent, ConsoleEventInput, ConsoleEventKind } from './console-events';
