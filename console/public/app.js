@@ -73,10 +73,11 @@ function renderMonitor(m) {
 
 function spark(key) {
   const h = state.history.get(key) ?? [];
-  const w = 180, hgt = 34;
+  const w = 240, hgt = 40;
+  const span = Math.max(30, h.length) - 1; // fill the width once there is history, instead of a sliver
   const max = Math.max(1, ...h.map((p) => Math.max(p.pending, p.ackPending, p.redelivered)));
   const line = (f, color) => {
-    const pts = h.map((p, i) => `${((i / (HISTORY - 1)) * w).toFixed(1)},${(hgt - 2 - (f(p) / max) * (hgt - 4)).toFixed(1)}`).join(' ');
+    const pts = h.map((p, i) => `${((i / span) * w).toFixed(1)},${(hgt - 2 - (f(p) / max) * (hgt - 4)).toFixed(1)}`).join(' ');
     return `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts}"/>`;
   };
   return `<svg class="spark" width="${w}" height="${hgt}" viewBox="0 0 ${w} ${hgt}"><title>max ${max}</title>` +
@@ -110,7 +111,7 @@ function addEvents(events) {
       state.lanes.set(key, lane);
     }
     if (e.consumer) lane.consumer = e.consumer;
-    lane.pid = e.pid;
+    if (e.kind !== 'kill' && e.kind !== 'restart') lane.pid = e.pid; // a kill is reported by whoever killed it
     lane.marks.push(e);
     if (lane.marks.length > MARKS) lane.marks.shift();
     const kind = e.deliveryCount > 1 && !['kill', 'restart'].includes(e.kind) ? 'redelivery' : e.kind;
