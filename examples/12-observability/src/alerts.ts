@@ -41,6 +41,7 @@ export class AlertBoard {
 
   constructor(readonly thresholds: Thresholds) {}
 
+  // #region look-alert
   /** Feed one sample; returns the transitions it caused. */
   evaluate(s: Sample): Transition[] {
     const out: Transition[] = [];
@@ -56,6 +57,7 @@ export class AlertBoard {
     this.transitions.push(...out);
     return out;
   }
+  // #endregion look-alert
 
   isFiring(metric: Metric): boolean {
     return this.firing.has(metric);
