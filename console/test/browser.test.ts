@@ -14,7 +14,7 @@ import { runScriptedLoad, type LoadResult } from '../../examples/12-observabilit
 import { NAMES } from '../../examples/12-observability/src/setup';
 import { SCALED_THRESHOLDS } from '../../examples/12-observability/src/thresholds';
 import { startConsole, type RunningConsole } from '../src/server';
-import { CHROMIUM_FLAGS, chromiumPath } from './chromium';
+import { CHROMIUM_FLAGS, chromiumPath } from '../src/chromium';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out');
 let f: NatsFixture;

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { delay, runMain, parseFlags } from '@mq/shared';
 import { PrivateNatsServer } from '@mq/shared/services';
 import { crashDrill } from '../../../examples/04-queue-groups/src/scene-crash';
-import { CHROMIUM_FLAGS, chromiumPath } from '../../test/chromium';
+import { CHROMIUM_FLAGS, chromiumPath } from '../chromium';
 import { startConsole } from '../server';
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'console.png');
