@@ -16,7 +16,7 @@ const USAGE = `Usage: pnpm --filter 12-observability start [-- options]
 
   --real-timings          the story's thresholds (pending > 10,000: a 25,000-order burst) and nak delay (30 s)
   --pending-threshold N   alert when more than N messages wait (default 200, story ${STORY_THRESHOLDS.pending})
-  --latency-ms N          alert when handling takes longer than N ms on average (default ${STORY_THRESHOLDS.latencyMs})
+  --latency-ms N          alert when the median handling time exceeds N ms (default ${STORY_THRESHOLDS.latencyMs})
   --retries N             alert when one message was retried more than N times (default ${STORY_THRESHOLDS.retries})
   --sample-ms N           how often the monitor samples the queue (default 100)
   --monitor-url URL       nats-server's monitoring endpoint (default http://127.0.0.1:8222 if it answers,
@@ -50,7 +50,7 @@ runMain(async () => {
   try {
     out.step(`The story's alerts under a scripted load (${scope.label('ORDERS')}, consumer ${NAMES.consumer})`);
     out.say(`pending > ${thresholds.pending}${thresholds.pending === STORY_THRESHOLDS.pending ? '' : ` (story: ${STORY_THRESHOLDS.pending.toLocaleString('en-US')}, scaled; --real-timings for the story's)`}` +
-      ` · mean handling > ${thresholds.latencyMs} ms · retries of one message > ${thresholds.retries}; sampled every ${sampleMs} ms`);
+      ` · median handling > ${thresholds.latencyMs} ms · retries of one message > ${thresholds.retries}; sampled every ${sampleMs} ms`);
     cleanups.push(async () => {
       const admin = await connectNats(nats.url);
       await teardownNats(admin.jsm);

@@ -23,7 +23,7 @@ export async function sampleQueue(
     redelivered: ci.num_redelivered, //     of those in hand, how many were handed out more than once
     ackFloor: ci.ack_floor.stream_seq, //   every message up to here is done; a stuck floor = one stuck message
     streamBytes: si.state.bytes, //         what the stream holds on disk, against its max_bytes
-    latencyMs: workers.latencyMs, //        the workers' mean handling time (the server cannot see it)
+    latencyMs: workers.latencyMs, //        the workers' median handling time (the server cannot see it)
     retries: workers.retries, //            the most retries of one message still queued
   };
 }

@@ -7,7 +7,7 @@
 export interface Thresholds {
   /** Messages waiting to be delivered (the consumer's num_pending), alert above. */
   pending: number;
-  /** Mean handling time of the last LATENCY_WINDOW messages, ms, alert above. */
+  /** Median handling time of the last LATENCY_WINDOW messages, ms, alert above. */
   latencyMs: number;
   /** Retries of one message still in the queue (deliveries - 1), alert above. */
   retries: number;

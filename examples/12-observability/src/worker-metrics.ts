@@ -14,9 +14,16 @@ export class WorkerMetrics {
   onDelivery?: (msg: JsMsg) => void;
   onTerm?: (seq: number) => void;
 
-  /** Mean handling time of the last LATENCY_WINDOW messages (0 before the first). */
+  /**
+   * Median handling time of the last LATENCY_WINDOW messages (0 before the first). The median, not
+   * the mean: one call that stalls for a second (a GC pause, a busy machine) would drag a mean of
+   * ten past 100 ms and page someone; the median moves only when most calls are slow.
+   */
   get latencyMs(): number {
-    return this.recent.length === 0 ? 0 : this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    if (this.recent.length === 0) return 0;
+    const s = [...this.recent].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
   }
 
   /** The most retries any message still in the queue has had. */
