@@ -24,6 +24,13 @@ export class PostgresSource {
     const dbs = await this.admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname');
     const base = new URL(this.url).pathname.slice(1) || 'postgres';
     const names = dbs.rows.map((r) => r.datname).filter((d) => d === base || SCOPED_DATABASE.test(d));
+    // A lesson drops its database at the end (WITH FORCE): forget the pools of databases that are gone.
+    for (const [db, pool] of this.pools) {
+      if (!names.includes(db)) {
+        this.pools.delete(db);
+        void pool.end().catch(() => {});
+      }
+    }
     const out: TaskTableView[] = [];
     for (const db of names) out.push(...(await this.readDatabase(db).catch(() => [])));
     return out;
