@@ -75,13 +75,13 @@ export async function startConsole(o: ConsoleOptions): Promise<RunningConsole> {
   }
 
   app.get('/events', (req, reply) => {
+    reply.hijack(); // this route writes the raw response itself, for as long as the page stays open
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     const write = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     write('hello', { allowActions: !!o.allowActions, natsUrl: o.natsUrl, recent: hub.recent.slice(-500) });
     if (latest) write('snapshot', latest);
     clients.add(write);
     req.raw.on('close', () => clients.delete(write));
-    reply.hijack();
   });
 
   app.get('/api/snapshot', async () => latest ?? (await takeSnapshot({ jsm: nats.jsm, monitorUrl: o.monitorUrl, postgres, redis })));
