@@ -41,7 +41,7 @@ runMain(async () => {
       intervalMs: intFlag('interval-ms', f['interval-ms'], 500, 100, 60_000, USAGE),
     });
   } catch (err) {
-    throw new Error(`the console could not start (NATS at ${natsUrl}): ${(err as Error).message}`);
+    throw new Error(`the console could not reach NATS at ${natsUrl} (${(err as Error).message}): start it with \`docker compose up -d nats\`, or point NATS_URL at your server.`);
   }
   console.log(`mq console: ${c.url}   (NATS ${natsUrl}${monitorUrl ? `, monitoring ${monitorUrl}` : ', no monitoring endpoint'})`);
   console.log(f['allow-actions'] ? 'actions ENABLED: the page can redrive dead letters and reset lesson state' : 'read-only (start with --allow-actions to redrive or reset)');
