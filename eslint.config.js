@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['shared/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    files: ['shared/src/**/*.ts', 'examples/*/src/**/*.ts', 'console/src/**/*.ts'],
     ignores: ['shared/src/testing.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['shared', 'examples/*', 'tools/workshop'],
+    projects: ['shared', 'examples/*', 'tools/workshop', 'console'],
     reporters: ['default', './tools/summary-reporter.ts'],
     maxWorkers: 4,
   },

@@ -31,3 +31,8 @@ export { seededRandom, hashUnit } from './random';
 export { lessonScope, cleanupOnExit, scopedNames, SCOPED_STREAM, SCOPED_KEY, SCOPED_DATABASE } from './scope';
 export type { LessonScope } from './scope';
 export { parseVersion, versionAtLeast, natsServerVersion } from './server-version';
+export {
+  ConsoleReporter, consoleReporter, consoleEventSubject, consoleHook, defaultLessonName, reportToConsole,
+  CONSOLE_PRESENCE_SUBJECT, CONSOLE_PING_SUBJECT, CONSOLE_EVENTS_WILDCARD, PRESENCE_INTERVAL_MS, PRESENCE_TTL_MS,
+} from './console-events';
+export type { ConsoleEvent, ConsoleEventInput, ConsoleEventKind, ConsoleHook } from './console-events';

@@ -2,7 +2,7 @@
 // order and hangs on the second (--stall-after 1), still holding the rest of its batch; we SIGKILL
 // it there. Nothing tells the server: to it a hung worker and a dead one look the same, no ack. It
 // redelivers those messages to the surviving workers once AckWait expires.
-import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor, withTimeout } from '@mq/shared';
+import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, reportToConsole, waitFor, withTimeout } from '@mq/shared';
 import type { Processed } from './email-job';
 import { openGroup } from './group';
 import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
@@ -64,6 +64,7 @@ export async function crashDrill(o: CrashOptions): Promise<CrashResult> {
         if (!hang || killTod >= 0) return;
         note('worker 3', `hangs on ${hang[1]}, holding the rest of its batch of ${o.victimBatch} unacked`);
         victim.child.kill('SIGKILL');
+        void reportToConsole(o.url, { kind: 'kill', worker: `worker-3 · ${o.durable}`, detail: `SIGKILL pid ${victim.pid}` }); // pnpm console
         killTod = timeOfDay();
         note('test', `SIGKILL -> pid ${victim.pid}`);
       },

@@ -14,6 +14,8 @@ export interface PrivateNatsOptions {
   /** Extra nats-server arguments (cluster routes, server name, ...). */
   args?: string[];
   binary?: string;
+  /** Also open the HTTP monitoring endpoint (-m: /varz, /connz, /jsz) on a free port: `monitorUrl`. */
+  monitor?: boolean;
 }
 
 export function natsServerBinary(): string | undefined {
@@ -26,6 +28,7 @@ export class PrivateNatsServer extends ManagedProcess {
     readonly storeDir: string,
     private readonly binary: string,
     private readonly extraArgs: string[],
+    readonly monitorPort?: number,
   ) {
     super(port, storeDir);
   }
@@ -35,7 +38,9 @@ export class PrivateNatsServer extends ManagedProcess {
     if (!binary) throw new Error('nats-server is not installed (apt-get install nats-server, or set NATS_SERVER_BIN)');
     const storeDir = opts.storeDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mq-nats-'));
     const launch = async (port: number) => {
-      const server = new PrivateNatsServer(port, storeDir, binary, opts.args ?? []);
+      const monitorPort = opts.monitor ? await freePort() : undefined;
+      const monitorArgs = monitorPort ? ['-m', String(monitorPort)] : [];
+      const server = new PrivateNatsServer(port, storeDir, binary, [...(opts.args ?? []), ...monitorArgs], monitorPort);
       await server.launch();
       return server;
     };
@@ -50,6 +55,11 @@ export class PrivateNatsServer extends ManagedProcess {
 
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** http://127.0.0.1:<port> of the monitoring endpoint, if started with `monitor: true`. */
+  get monitorUrl(): string | undefined {
+    return this.monitorPort ? `http://127.0.0.1:${this.monitorPort}` : undefined;
   }
 
   protected command() {

@@ -7,6 +7,7 @@
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BackgroundLoop } from '../background-loop';
+import { consoleHook, type ConsoleHook } from '../console-events';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { InflightWindow } from './inflight-window';
 import { validateConsumerName } from './names';
@@ -114,6 +115,7 @@ export class PullWorker extends BackgroundLoop {
   private nextReconnect = rejectable();
   private statusWatch?: { stop(): void };
   private readonly acks?: InflightWindow;
+  private readonly console?: ConsoleHook;
 
   constructor(opts: PullWorkerOptions) {
     super();
@@ -124,6 +126,8 @@ export class PullWorker extends BackgroundLoop {
     }
     this.opts = { batch: 10, fetchWaitMs: 1_000, refill: 'fetch', confirmAcks: true, ackWindow: 256, backoff: DEFAULT_BACKOFF, ...opts };
     if (this.opts.confirmAcks === 'pipelined') this.acks = new InflightWindow(this.opts.ackWindow);
+    // While `pnpm console` runs, every outcome is also reported to it (see console-events.ts).
+    this.console = consoleHook(opts);
   }
 
   override start(): this {
@@ -284,8 +288,9 @@ export class PullWorker extends BackgroundLoop {
     else await confirmed;
   }
 
+  /** Someone wants events: the lesson's onEvent, or a console that is running right now. */
   private get listening(): boolean {
-    return this.opts.onEvent !== undefined;
+    return this.opts.onEvent !== undefined || this.console?.listening === true;
   }
 
   /** Count a message's outcome, and build its event only if someone listens (reading msg.info parses the reply subject). */
@@ -297,6 +302,7 @@ export class PullWorker extends BackgroundLoop {
 
   /** The one place events leave the worker. */
   private emit(e: WorkerEvent): void {
+    this.console?.report(e);
     this.opts.onEvent?.(e);
   }
 }
