@@ -1,23 +1,24 @@
 // Manual ack on a work-queue stream: a message whose worker dies before acking comes back after
 // AckWait (not before) with delivery count 2, and the ack is what removes a message.
-import { createShop, makeOrder, ORDERS, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, makeOrder, waitFor } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ordersServer } from './fixture';
 import { takeOneAndDie } from '../src/crash';
 import { DeliveryLog } from '../src/delivery-log';
 import { placeOrder } from '../src/order-service';
-import { isStored, setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';
-import { startTaskWorker, stopAll } from '../src/workers';
+import { STREAM, TASK_WORKERS, isStored, storedCount } from '../src/setup';
+import { startTaskWorker, stopAll } from '../src/task-workers';
+import type { TaskWorker } from '../src/worker';
 
 const ACK_WAIT_MS = 500;
 let f: NatsFixture;
-const workers: PullWorker[] = [];
+const workers: TaskWorker[] = [];
 const shop = createShop({ ordersDb: 1, inventory: 1, email: 1, points: 1, push: 1 });
 const log = new DeliveryLog(); // one log: the email worker started in the first test keeps running
 
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: ACK_WAIT_MS });
+  f = await ordersServer({ ackWaitMs: ACK_WAIT_MS });
 });
 afterAll(async () => {
   await stopAll(workers);
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 const consumerState = async (consumer: string) => {
-  const ci = await f.nats.jsm.consumers.info(ORDERS, consumer);
+  const ci = await f.nats.jsm.consumers.info(STREAM, consumer);
   return { ackPending: ci.num_ack_pending, pending: ci.num_pending, redelivered: ci.num_redelivered };
 };
 const emailWorker = TASK_WORKERS.send_email.consumer;
@@ -63,7 +64,7 @@ describe('03-jetstream: ack and redelivery', () => {
   });
 
   it('removes a message only when it is acked: 6 stored -> 2 held but still stored -> 0 after the acks', async () => {
-    await f.nats.jsm.streams.purge(ORDERS); // points and push of ORD-0001 from the test above
+    await f.nats.jsm.streams.purge(STREAM); // points and push of ORD-0001 from the test above
     shop.email.applied.length = 0;
     // Hold the email service so the email worker keeps its message in hand (well within AckWait).
     let release!: () => void;
@@ -91,7 +92,9 @@ describe('03-jetstream: ack and redelivery', () => {
     const these = log.entries.filter((d) => d.orderId === 'ORD-0002' || d.orderId === 'ORD-0003');
     expect(these).toHaveLength(6);
     expect(these.every((d) => d.outcome === 'ack' && d.deliveryCount === 1)).toBe(true);
-    for (const w of Object.values(TASK_WORKERS)) expect(await consumerState(w.consumer)).toEqual({ ackPending: 0, pending: 0, redelivered: 0 });
+    for (const w of Object.values(TASK_WORKERS)) {
+      expect(await consumerState(w.consumer), w.consumer).toEqual({ ackPending: 0, pending: 0, redelivered: 0 });
+    }
     expect(shop.email.applied).toEqual(['ORD-0002', 'ORD-0003']);
   });
 });

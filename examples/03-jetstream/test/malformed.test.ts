@@ -1,30 +1,31 @@
 // A payload that cannot parse will never parse. The seed's worker Naks it with no delay and no
 // limit, so it spins through deliveries without end; the corrected worker terms it on delivery 1.
-import { createShop, delay, ORDERS, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, delay, waitFor } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ordersServer } from './fixture';
 import { DeliveryLog } from '../src/delivery-log';
-import { isStored, setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';
-import { startTaskWorker, stopAll } from '../src/workers';
+import { STREAM, TASK_WORKERS, isStored, storedCount } from '../src/setup';
+import { startTaskWorker, stopAll } from '../src/task-workers';
+import type { TaskWorker } from '../src/worker';
 
 const ACK_WAIT_MS = 400;
 let f: NatsFixture;
-const workers: PullWorker[] = [];
+const workers: TaskWorker[] = [];
 const shop = createShop({ email: 1 });
 const log = new DeliveryLog();
 
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: ACK_WAIT_MS });
+  f = await ordersServer({ ackWaitMs: ACK_WAIT_MS });
 });
 afterAll(async () => {
   await stopAll(workers);
   await f?.dispose();
 });
 
-const publishRaw = async (payload: string) => (await f.nats.js.publish('order.email', payload)).seq;
+const publishRaw = async (payload: string) => (await f.nats.js.publish('l03.order.email', payload)).seq;
 const emailState = async () => {
-  const ci = await f.nats.jsm.consumers.info(ORDERS, TASK_WORKERS.send_email.consumer);
+  const ci = await f.nats.jsm.consumers.info(STREAM, TASK_WORKERS.send_email.consumer);
   return [ci.num_ack_pending, ci.num_pending];
 };
 
