@@ -17,8 +17,8 @@ export async function currentServer(c: SceneContext): Promise<void> {
   }
   await setupLaterStream(nats, c.ackWaitMs);
   try {
-    const pauseMs = 1_200;
-    const ttlMs = 600;
+    const pauseMs = 1_500;
+    const ttlMs = 1_000; // whole seconds: the server refuses a Nats-TTL below 1s
     const p = await ttlWhilePaused(nats, pauseMs, ttlMs);
     out.ok(`push-worker paused for ${p.pausedFor} ms (jsm.consumers.pause); two pushes published, one with Nats-TTL: ${ttlMs / 1000}s`);
     out.ok(`${ttlMs + 250} ms later, still paused: the stream holds ${p.storedAfterTtl} message (the TTL one expired unread)`);
