@@ -1,16 +1,19 @@
 // The chapter, narrated: why one worker cannot keep up, three workers sharing one durable
 // consumer, how throughput scales, what happens when one of them is killed, and the seed's
-// mistake (a durable name per worker). Runs in well under 15 s with the scaled timings.
-import { connectNats, createOutput, deleteStreamIfExists, parseFlags, realTimingsRequested, resolveNats, runMain, STORY, timings, type TimelineEvent } from '@mq/shared';
+// mistake (a durable name per worker). Runs in well under 15 s with the scaled timings. Its streams
+// are lesson 04's (L04_*), removed at the end and on Ctrl-C; the workshop's L04_ORDERS is left alone.
+import { cleanupOnExit, connectNats, createOutput, deleteStreamIfExists, parseFlags, realTimingsRequested, resolveNats, runMain } from '@mq/shared';
+import { STORY, timings, type TimelineEvent } from '@mq/shared';
 import { backlog, drainSeconds, SALE, workersNeeded } from './backlog';
 import { crashDrill } from './scene-crash';
 import { shareOrders } from './scene-share';
 import { perWorkerDurablesOnLimits, perWorkerDurablesOnWorkQueue } from './scene-seed-mistake';
 import { compareThroughput } from './scene-throughput';
+import { SCOPE } from './setup';
 import { withUsage } from './usage';
 
-/** Every stream the demo creates; deleted at the end. */
-const DEMO_STREAMS = ['QG_SHARE', 'QG_SPEED_1', 'QG_SPEED_3', 'QG_CRASH', 'QG_WORKQUEUE', 'QG_LIMITS'];
+/** Every stream the demo creates (L04_SHARE, ...); deleted at the end and on Ctrl-C. */
+const DEMO_STREAMS = ['SHARE', 'SPEED_1', 'SPEED_3', 'CRASH', 'WORKQUEUE', 'LIMITS'].map((s) => SCOPE.stream(s));
 
 const USAGE = `Usage: pnpm --filter 04-queue-groups start [-- --real-timings]
 
@@ -26,8 +29,15 @@ runMain(async () => {
 
   out.chapter('04-queue-groups', 'One queue, many workers', '#04-queue-groups');
   const nats = await resolveNats();
+  const cleanup = cleanupOnExit(async () => {
+    await Promise.allSettled(pending);
+    const admin = await connectNats(nats.url, { name: 'cleanup' });
+    for (const stream of DEMO_STREAMS) await deleteStreamIfExists(admin.jsm, stream).catch(() => {});
+    await admin.close();
+    await nats.close();
+  });
   out.say(nats.description);
-  out.say('The demo uses its own streams (QG_*), so it never touches an ORDERS stream on your server.');
+  out.say(`The demo uses lesson 04's own streams (${DEMO_STREAMS[0]}, ...), so it never touches another lesson's ORDERS or the workshop's.`);
   try {
     out.step('The sale: 5,000 orders/s arrive, one worker sends 500 emails/s');
     out.table(
@@ -43,7 +53,7 @@ runMain(async () => {
     out.say('In JetStream the queue is a durable consumer: workers that fetch from one durable name share its messages.');
 
     out.step('Three workers, one durable consumer "email-workers"');
-    const share = await shareOrders({ url: nats.url, stream: 'QG_SHARE', subject: 'qg_share.email', durable: 'email-workers', orders: 300, labels: ['1', '2', '3'], workMs: 3, batch: 1 });
+    const share = await shareOrders({ url: nats.url, stream: SCOPE.stream('SHARE'), subject: SCOPE.subject('share.email'), durable: 'email-workers', orders: 300, labels: ['1', '2', '3'], workMs: 3, batch: 1 });
     pending.push(share.stopped);
     const ids = share.records.map((r) => r.orderId);
     out.table(Object.entries(share.perWorker).map(([w, n]) => ({ worker: w, orders: n, share: `${Math.round((100 * n) / ids.length)} %` })));
@@ -56,7 +66,7 @@ runMain(async () => {
     const workMs = t.real ? 1000 / SALE.perWorkerPerSecond : 15;
     out.step(`Throughput: 1 worker vs 3, each email ${workMs} ms of waiting${t.real ? ' (the story: 500 msg/s)' : ' (story: 2 ms = 500 msg/s; scaled up to be measurable)'}`);
     out.say('Two equal backlogs on two streams, started at the same moment: a lone worker on one, three workers on the other.');
-    const speed = await compareThroughput({ url: nats.url, streamPrefix: 'QG_SPEED', subjectPrefix: 'qg_speed', orders: 120, workMs });
+    const speed = await compareThroughput({ url: nats.url, streamPrefix: SCOPE.stream('SPEED'), subjectPrefix: SCOPE.subject('speed'), orders: 120, workMs });
     pending.push(speed.stopped);
     out.say(`In the ${speed.windowMs} ms the three needed for all 120 orders:`);
     out.table(
@@ -67,14 +77,14 @@ runMain(async () => {
 
     const ackWaitMs = t.get('ackWaitMs');
     out.step(`A worker dies mid-batch (AckWait ${t.describe('ackWaitMs')})`);
-    out.say('Worker 3 is a real process (src/worker.ts) fetching 4 orders at a time; workers 1 and 2 run in this process.');
+    out.say('Worker 3 is a real process (src/cli/worker.ts) fetching 4 orders at a time; workers 1 and 2 run in this process.');
     out.say('Worker 3 acks its first order, then its email call hangs on the second (--stall-after 1). We SIGKILL it');
     out.say('there, while it holds 3 unacked orders. The server is not told; a dead worker and a hung one look alike: no ack.');
     const events: TimelineEvent[] = [];
     const crash = await crashDrill({
       url: nats.url,
-      stream: 'QG_CRASH',
-      subject: 'qg_crash.email',
+      stream: SCOPE.stream('CRASH'),
+      subject: SCOPE.subject('crash.email'),
       durable: 'email-workers',
       orders: 30,
       workMs: 100,
@@ -93,11 +103,11 @@ runMain(async () => {
 
     out.step('The seed\'s mistake: a durable name per worker (email-worker-1/2/3)');
     const names = ['email-worker-1', 'email-worker-2', 'email-worker-3'];
-    const attempts = await perWorkerDurablesOnWorkQueue({ url: nats.url, stream: 'QG_WORKQUEUE', subject: 'qg_wq.email', durables: names });
+    const attempts = await perWorkerDurablesOnWorkQueue({ url: nats.url, stream: SCOPE.stream('WORKQUEUE'), subject: SCOPE.subject('wq.email'), durables: names });
     out.say('On a work-queue stream like ORDERS:');
     for (const a of attempts) (a.ok ? out.ok : out.bad)(a.ok ? `${a.durable}: created` : `${a.durable}: refused by the server, error ${a.code}: ${a.error}`);
     out.say('The seed never checks the error QueueSubscribe returns, so workers 2 and 3 would silently never start.');
-    const limits = await perWorkerDurablesOnLimits({ url: nats.url, stream: 'QG_LIMITS', subject: 'qg_limits.email', orders: 20, workMs: 2, labels: ['1', '2', '3'], durableFor: (l) => `email-worker-${l}` });
+    const limits = await perWorkerDurablesOnLimits({ url: nats.url, stream: SCOPE.stream('LIMITS'), subject: SCOPE.subject('limits.email'), orders: 20, workMs: 2, labels: ['1', '2', '3'], durableFor: (l) => `email-worker-${l}` });
     pending.push(limits.stopped);
     out.say('On a limits-retention stream the server accepts them, and each durable is its own queue:');
     out.table(Object.entries(limits.perWorker).map(([w, n]) => ({ durable: `email-worker-${w}`, 'orders processed': n })));
@@ -110,11 +120,7 @@ runMain(async () => {
     out.say(`Sharing is by durable name; ${speed.ratio.toFixed(1)}x throughput with 3 workers; a crash costs AckWait, not orders.`);
     out.say('Try it with real processes: pnpm --filter 04-queue-groups worker -- --group order-processor --id 1 (see README).');
   } finally {
-    await Promise.allSettled(pending);
-    const admin = await connectNats(nats.url, { name: 'cleanup' });
-    for (const stream of DEMO_STREAMS) await deleteStreamIfExists(admin.jsm, stream).catch(() => {});
-    await admin.close();
-    await nats.close();
+    await cleanup();
   }
   out.say(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 });

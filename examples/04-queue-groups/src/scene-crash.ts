@@ -1,11 +1,11 @@
-// Scene: a worker dies mid-batch. The victim is a REAL process (src/worker.ts) that acks its first
+// Scene: a worker dies mid-batch. The victim is a REAL process (src/cli/worker.ts) that acks its first
 // order and hangs on the second (--stall-after 1), still holding the rest of its batch; we SIGKILL
 // it there. Nothing tells the server: to it a hung worker and a dead one look the same, no ack. It
 // redelivers those messages to the surviving workers once AckWait expires.
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor, withTimeout } from '@mq/shared';
-import type { Processed } from './email-job';
+import type { Processed } from './handler';
 import { openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM } from './setup';
 import { spawnScript } from './spawn-script';
 import { timeOfDay, todDiff, type WorkerLine } from './worker-line';
 

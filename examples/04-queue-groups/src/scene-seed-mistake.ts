@@ -3,9 +3,9 @@
 // refuses the second one outright; a limits stream accepts them and every order is processed 3x.
 import { RetentionPolicy } from '@nats-io/jetstream';
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
-import type { Processed } from './email-job';
+import type { Processed } from './handler';
 import { ackedPerWorker, openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM } from './setup';
 
 export interface Attempt {
   durable: string;
@@ -15,7 +15,15 @@ export interface Attempt {
 }
 
 /** Try to create one durable per worker on a work-queue stream, as the seed does. */
-export async function perWorkerDurablesOnWorkQueue(o: { url: string; stream: string; subject: string; durables: string[]; filtered?: boolean }): Promise<Attempt[]> {
+export interface WorkQueueMistake {
+  url: string;
+  stream: string;
+  subject: string;
+  durables: string[];
+  filtered?: boolean;
+}
+
+export async function perWorkerDurablesOnWorkQueue(o: WorkQueueMistake): Promise<Attempt[]> {
   const admin = await connectNats(o.url, { name: 'mistake-admin' });
   try {
     await deleteStreamIfExists(admin.jsm, o.stream);
@@ -44,12 +52,24 @@ export interface LimitsResult {
 }
 
 /** The same per-worker durables on a limits-retention stream: every worker gets every order. */
-export async function perWorkerDurablesOnLimits(o: { url: string; stream: string; subject: string; orders: number; workMs: number; labels: string[]; durableFor: (label: string) => string }): Promise<LimitsResult> {
+export interface LimitsMistake {
+  url: string;
+  stream: string;
+  subject: string;
+  orders: number;
+  workMs: number;
+  labels: string[];
+  durableFor: (label: string) => string;
+}
+
+export async function perWorkerDurablesOnLimits(o: LimitsMistake): Promise<LimitsResult> {
   const admin = await connectNats(o.url, { name: 'mistake-admin' });
   try {
     await deleteStreamIfExists(admin.jsm, o.stream);
     await ensureQueueStream(admin.jsm, o.stream, o.subject, { ...SCENE_STREAM, retention: RetentionPolicy.Limits });
-    for (const label of o.labels) await ensureDurable(admin.jsm, o.stream, o.durableFor(label), { filterSubject: o.subject, ackWaitMs: 30_000 });
+    for (const label of o.labels) {
+      await ensureDurable(admin.jsm, o.stream, o.durableFor(label), { filterSubject: o.subject, ackWaitMs: 30_000 });
+    }
     await Promise.all(Array.from({ length: o.orders }, (_, i) => publishJson(admin.js, o.subject, makeOrder(i + 1))));
   } finally {
     await admin.close();

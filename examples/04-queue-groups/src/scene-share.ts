@@ -1,9 +1,9 @@
 // Scene: N orders, k workers, ONE durable consumer. The queue group is nothing more than that
 // shared name: the server hands each message to one fetch, so every order is processed once.
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
-import type { Processed } from './email-job';
+import type { Processed } from './handler';
 import { ackedPerWorker, openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM } from './setup';
 
 export interface ShareOptions {
   url: string;

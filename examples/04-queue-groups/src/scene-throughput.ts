@@ -5,7 +5,7 @@
 // the throughput even on 2 cores. CPU-bound work would not scale like this.
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
 import { openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM } from './setup';
 
 export interface ThroughputOptions {
   url: string;
@@ -69,5 +69,6 @@ export async function compareThroughput(o: ThroughputOptions): Promise<Throughpu
   };
   const one = side(1, lone.records, sides[0].labels);
   const three = side(3, trio.records, sides[1].labels);
-  return { windowMs: end - start, one, three, ratio: three.orders / Math.max(1, one.orders), stopped: Promise.all([lone.stop(), trio.stop()]).then(() => {}) };
+  const stopped = Promise.all([lone.stop(), trio.stop()]).then(() => {});
+  return { windowMs: end - start, one, three, ratio: three.orders / Math.max(1, one.orders), stopped };
 }
