@@ -43,8 +43,8 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
       current = emptyDistribution([...CORE_FANOUT, ...CORE_MEMBERS], messages);
       for (const n of messages) opts.nats.nc.publish(opts.subject, JSON.stringify({ n }));
       await opts.nats.nc.flush();
-      const done = () =>
-        CORE_FANOUT.every((r) => current.received[r].length >= count) && CORE_MEMBERS.reduce((s, m) => s + current.received[m].length, 0) >= count;
+      const membersGot = () => CORE_MEMBERS.reduce((s, m) => s + current.received[m].length, 0);
+      const done = () => CORE_FANOUT.every((r) => current.received[r].length >= count) && membersGot() >= count;
       await waitFor(done, { timeoutMs, what: `every core subscriber to get its share of ${count} messages` });
       return structuredClone(current);
     },

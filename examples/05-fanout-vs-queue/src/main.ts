@@ -1,8 +1,10 @@
 // The narrated demo of chapter 05: four messages through two fan-out subscribers and a two-member
 // queue, first with JetStream durables, then with core NATS subscribers and a queue group, printed
 // as seed 003's message x subscriber table from a real run; then 100 messages for the split, and
-// the work-queue stream refusing a fan-out.
-import { connectNats, createOutput, deleteStreamIfExists, intFlag, parseFlags, resolveNats, runMain, timings, type Cell, type Nats } from '@mq/shared';
+// the work-queue stream refusing a fan-out. Its streams and subjects are lesson 05's (L05_*, l05.*),
+// removed at the end and on Ctrl-C.
+import { cleanupOnExit, connectNats, createOutput, deleteStreamIfExists, intFlag, lessonScope, parseFlags, resolveNats, runMain } from '@mq/shared';
+import { timings, type Cell, type Nats } from '@mq/shared';
 import { startCoreModes, CORE_FANOUT, CORE_MEMBERS, QUEUE_GROUP } from './core-modes';
 import { distributionTable, groupShare, type Distribution } from './distribution';
 import { FANOUT, MEMBERS, QUEUE_DURABLE, startJetStreamModes } from './jetstream-modes';
@@ -19,9 +21,10 @@ Options:
 Environment:
   NATS_URL         NATS server to use (default: the local one on port 4222)`;
 
-const STREAM = 'F_MODES';
-const SUBJECT = 'modes.demo';
-const WQ_STREAM = 'F_MODES_WQ';
+const SCOPE = lessonScope('05');
+const STREAM = SCOPE.stream('MODES');
+const SUBJECT = SCOPE.subject('modes.demo');
+const WQ_STREAM = SCOPE.stream('MODES_WQ');
 
 runMain(async () => {
   const flags = parseFlags(USAGE, { messages: { type: 'string' }, 'real-timings': { type: 'boolean' } });
@@ -32,16 +35,23 @@ runMain(async () => {
 
   out.chapter('05-fanout-vs-queue', 'Fan-out vs queue: one durable each vs one shared durable', '#05-fanout-vs-queue');
   const svc = await resolveNats();
-  out.say(svc.description);
   const nats = await connectNats(svc.url, { name: '05-fanout-vs-queue demo' });
+  out.say(`${svc.description}, nats-server ${nats.nc.info?.version}`);
   const connect = (name: string) => connectNats(svc.url, { name: `05 ${name}` });
+  const cleanup = cleanupOnExit(async () => {
+    await deleteStreamIfExists(nats.jsm, STREAM);
+    await deleteStreamIfExists(nats.jsm, WQ_STREAM);
+    await nats.close();
+    await svc.close();
+  });
   try {
     // ---------------------------------------------------------------------------------------
     out.step('JetStream: 4 messages, two fan-out durables and one shared durable with two members');
     const existed = await streamExists(nats, STREAM);
     await deleteStreamIfExists(nats.jsm, STREAM);
     const js = await startJetStreamModes({ nats, connect, stream: STREAM, subject: SUBJECT, ackWaitMs: t.get('ackWaitMs') });
-    out.say(`${existed ? `Deleted the ${STREAM} stream an earlier run left and created` : 'Created'} ${STREAM} (limits retention, subject ${SUBJECT}).`);
+    const what = `${STREAM}, lesson 05's own stream (limits retention, subject ${SUBJECT})`;
+    out.say(`${existed ? `Deleted the copy an earlier run left and created` : 'Created'} ${what}.`);
     out.say(`Durables: ${FANOUT.join(', ')} (one per subscriber) and ${QUEUE_DURABLE} (shared by ${MEMBERS.join(' and ')}, each pulling 1 at a time).`);
     let big: Distribution;
     try {
@@ -63,7 +73,7 @@ runMain(async () => {
 
     // ---------------------------------------------------------------------------------------
     out.step('Core NATS: plain subscribers vs a queue group, 4 messages');
-    const core = await startCoreModes({ nats, connect, subject: 'modes.core' });
+    const core = await startCoreModes({ nats, connect, subject: SCOPE.subject('modes.core') });
     let coreBig: Distribution;
     try {
       const four = await core.round(4);
@@ -84,7 +94,7 @@ runMain(async () => {
     // ---------------------------------------------------------------------------------------
     out.step("Fan-out on a work-queue stream (the story's ORDERS retention)");
     await deleteStreamIfExists(nats.jsm, WQ_STREAM);
-    const attempts = await tryFanoutOnWorkQueue(nats.jsm, WQ_STREAM, 'modes_wq');
+    const attempts = await tryFanoutOnWorkQueue(nats.jsm, WQ_STREAM, SCOPE.subject('modes_wq'));
     out.table(attempts.map((a) => ({ consumer: a.consumer, filter: a.filter, result: a.ok ? 'created' : `refused: ${a.code} ${a.error}` })));
     out.say('A work queue deletes a message at its first ack, so it allows one consumer per subject: queue yes, fan-out no.');
 
@@ -95,10 +105,7 @@ runMain(async () => {
       { pattern: 'queue (each message to one member)', 'core NATS': 'queue group', JetStream: 'one durable shared by members', 'stream retention': 'limits, interest or work-queue' },
     ]);
   } finally {
-    await deleteStreamIfExists(nats.jsm, STREAM);
-    await deleteStreamIfExists(nats.jsm, WQ_STREAM);
-    await nats.close();
-    await svc.close();
+    await cleanup();
   }
   out.say('');
   out.say(`Cleaned up: deleted ${STREAM} and ${WQ_STREAM}. Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
