@@ -53,7 +53,7 @@ export class TaskWorker {
     await this.loop;
   }
 
-  // #region look-consume-loop
+  // #region look-fetch-loop
   private async run(): Promise<void> {
     let consumer: Consumer | undefined;
     while (this.running) {
@@ -76,7 +76,9 @@ export class TaskWorker {
       }
     }
   }
+  // #endregion look-fetch-loop
 
+  // #region look-settle
   private async handle(msg: JsMsg, ackWaitMs: number): Promise<void> {
     // A handler slower than AckWait would get its message redelivered to another worker while it
     // still works on it. working() ("+WPI") restarts the server's AckWait clock for this message.
@@ -108,7 +110,7 @@ export class TaskWorker {
       this.stats.termed += 1;
     }
   }
-  // #endregion look-consume-loop
+  // #endregion look-settle
 }
 
 function ackWaitOf(info: { config: { ack_wait?: number } }): number {
