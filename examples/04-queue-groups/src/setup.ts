@@ -53,6 +53,7 @@ export class GroupRefused extends Error {
  * really in force. A work-queue stream refuses a second group on the same subject (10100): that
  * becomes a GroupRefused sentence saying what to do instead.
  */
+// #region look-join-group
 export async function useOrCreateGroup(jsm: Nats['jsm'], stream: string, durable: string, opts: { subject: string; ackWaitMs: number }): Promise<ConsumerInfo> {
   try {
     return await jsm.consumers.info(stream, durable);
@@ -70,6 +71,7 @@ export async function useOrCreateGroup(jsm: Nats['jsm'], stream: string, durable
     );
   }
 }
+// #endregion look-join-group
 
 /** A consumer's AckWait in ms (the server keeps nanoseconds). */
 export function ackWaitOf(info: ConsumerInfo): number {

@@ -50,6 +50,7 @@ runMain(async () => {
     const startWorker = () => new PullWorker({ js: nats.js, stream, consumer, batch, handler, onEvent }).start();
     let worker = startWorker();
 
+    // #region look-recover
     // The stream or the group's consumer was deleted: stop this loop, create them again, start anew.
     async function recover(): Promise<void> {
       say(`lost ${cfg.stream} / group "${cfg.group}" (deleted while it ran): creating them again`);
@@ -78,6 +79,7 @@ runMain(async () => {
         }
       }
     }
+    // #endregion look-recover
 
     say(`ready: group "${cfg.group}" on ${cfg.stream} (${group.config.filter_subject ?? 'all subjects'}), pid ${process.pid}`);
     console.log(`              ${service.description}; batch ${cfg.batch}, email ${cfg.workMs} ms, AckWait ${ackWaitOf(group)} ms, FAIL_RATE ${cfg.failRate}`);
