@@ -20,6 +20,7 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
   let base = 0;
   const conns: Nats[] = [];
   const subs: Subscription[] = [];
+  // #region look-core
   const add = async (receiver: string, queue?: string) => {
     const conn = await opts.connect(receiver);
     conns.push(conn);
@@ -35,6 +36,7 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
   };
   for (const r of CORE_FANOUT) await add(r);
   for (const r of CORE_MEMBERS) await add(r, QUEUE_GROUP);
+  // #endregion look-core
 
   return {
     async round(count, { timeoutMs = 5_000 } = {}) {
