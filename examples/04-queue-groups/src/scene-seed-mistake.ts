@@ -5,7 +5,8 @@ import { RetentionPolicy } from '@nats-io/jetstream';
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
 import type { Processed } from './handler';
 import { ackedPerWorker, openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './setup';
+import { ensureQueueStream, SCENE_STREAM, SCOPE } from './setup';
+import type { DemoContext } from './demo-context';
 
 export interface Attempt {
   durable: string;
@@ -79,4 +80,23 @@ export async function perWorkerDurablesOnLimits(o: LimitsMistake): Promise<Limit
   const expected = o.orders * o.labels.length;
   await waitFor(() => group.records.filter((r) => r.outcome === 'ack').length >= expected, { timeoutMs: 15_000 + expected * (o.workMs + 20), what: `${expected} acks` });
   return { records: group.records, perWorker: ackedPerWorker(group.records, o.labels), stopped: group.stop() };
+}
+
+/** The demo's narration of this scene (main.ts runs it). */
+export async function narrateSeedMistake(c: DemoContext): Promise<void> {
+  const { out, pending } = c;
+  out.step('The seed\'s mistake: a durable name per worker (email-worker-1/2/3)');
+  const names = ['email-worker-1', 'email-worker-2', 'email-worker-3'];
+  const attempts = await perWorkerDurablesOnWorkQueue({ url: c.url, stream: SCOPE.stream('WORKQUEUE'), subject: SCOPE.subject('wq.email'), durables: names });
+  out.say('On a work-queue stream like ORDERS:');
+  for (const a of attempts) (a.ok ? out.ok : out.bad)(a.ok ? `${a.durable}: created` : `${a.durable}: refused by the server, error ${a.code}: ${a.error}`);
+  out.say('The seed never checks the error QueueSubscribe returns, so workers 2 and 3 would silently never start.');
+  const limits = await perWorkerDurablesOnLimits({ url: c.url, stream: SCOPE.stream('LIMITS'), subject: SCOPE.subject('limits.email'), orders: 20, workMs: 2, labels: ['1', '2', '3'], durableFor: (l) => `email-worker-${l}` });
+  pending.push(limits.stopped);
+  out.say('On a limits-retention stream the server accepts them, and each durable is its own queue:');
+  out.table(Object.entries(limits.perWorker).map(([w, n]) => ({ durable: `email-worker-${w}`, 'orders processed': n })));
+  const perOrder = new Map<string, number>();
+  for (const r of limits.records) perOrder.set(r.orderId, (perOrder.get(r.orderId) ?? 0) + 1);
+  out.bad(`${limits.records.length} emails for 20 orders: every order processed ${[...new Set(perOrder.values())].join('/')} times`);
+  out.say('The fix is one shared durable name for the whole group (step 2); the worker id belongs in the logs, not in the name.');
 }
