@@ -6,7 +6,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { takeOneAndDie } from './crash';
 import { deliveryTimeline } from './delivery-log';
 import { DEDUP_STREAM, republishUntilStored, setupDedupStream } from './exactly-once';
-import { placeOrder } from './order-service';
+import { placeOrder } from './publisher';
 import type { SceneContext } from './scene-context';
 import { TASK_WORKERS } from './setup';
 import { startTaskWorker } from './task-workers';

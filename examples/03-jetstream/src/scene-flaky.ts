@@ -1,7 +1,7 @@
 // Scene 8: a flaky SMTP server (FAIL_RATE, seeded), several orders: failed attempts are nak'd and
 // retried until they succeed or the worker gives up after delivery 4.
 import { makeOrder, STORY, waitFor } from '@mq/shared';
-import { placeOrder } from './order-service';
+import { placeOrder } from './publisher';
 import type { SceneContext } from './scene-context';
 import { storedCount, taskSubject } from './setup';
 

@@ -2,7 +2,7 @@
 // (two core steps in the request, three tasks published with PubAcks), and retry a publish with
 // the same message id inside the duplicate window.
 import { makeOrder, publishJson, STORY_LATENCY_MS } from '@mq/shared';
-import { placeOrder, taskMsgId } from './order-service';
+import { placeOrder, taskMsgId } from './publisher';
 import type { SceneContext } from './scene-context';
 import { streamConfig, storedCount, STREAM_LABEL, TASK_WORKERS } from './setup';
 

@@ -2,7 +2,7 @@
 // SMTP is down (nak, nak, nak, then term on delivery 4; never delivered again).
 import { delay, makeOrder, STORY, waitFor } from '@mq/shared';
 import { deliveryTimeline } from './delivery-log';
-import { placeOrder } from './order-service';
+import { placeOrder } from './publisher';
 import type { SceneContext } from './scene-context';
 import { isStored, STREAM, TASK_WORKERS } from './setup';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersServer } from './fixture';
 import { takeOneAndDie } from '../src/crash';
 import { DeliveryLog } from '../src/delivery-log';
-import { placeOrder } from '../src/order-service';
+import { placeOrder } from '../src/publisher';
 import { STREAM, TASK_WORKERS, isStored, storedCount } from '../src/setup';
 import { startTaskWorker, stopAll } from '../src/task-workers';
 import type { TaskWorker } from '../src/worker';

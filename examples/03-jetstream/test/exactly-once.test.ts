@@ -10,7 +10,7 @@ import { ordersServer } from './fixture';
 import { takeOneAndDie } from '../src/crash';
 import { DeliveryLog } from '../src/delivery-log';
 import { DEDUP_STREAM, republishUntilStored, setupDedupStream } from '../src/exactly-once';
-import { placeOrder } from '../src/order-service';
+import { placeOrder } from '../src/publisher';
 import { TASK_WORKERS } from '../src/setup';
 import { startTaskWorker } from '../src/task-workers';
 

@@ -5,7 +5,7 @@ import { createShop, makeOrder, publishJson, STORY_LATENCY_MS } from '@mq/shared
 import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersServer } from './fixture';
-import { placeOrder, taskMsgId } from '../src/order-service';
+import { placeOrder, taskMsgId } from '../src/publisher';
 import { STREAM, storedCount } from '../src/setup';
 
 let f: NatsFixture;

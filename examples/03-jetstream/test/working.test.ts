@@ -6,7 +6,7 @@ import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersServer } from './fixture';
 import { DeliveryLog } from '../src/delivery-log';
-import { placeOrder } from '../src/order-service';
+import { placeOrder } from '../src/publisher';
 import { STREAM } from '../src/setup';
 import { startTaskWorker, stopAll } from '../src/task-workers';
 
