@@ -27,7 +27,7 @@ const publish = (args: string[]) => runScript('publish', ['--url', fx.url, ...ar
 const acked = (p: ScriptProcess) => p.lines.filter((l) => l.outcome === 'ack').map((l) => l.orderId).sort();
 const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => makeOrder(from + i).id);
 
-describe('a worker whose stream is deleted under it', () => {
+describe.concurrent('a worker whose stream is deleted under it', () => {
   it('creates the stream and its group again, and processes the orders published afterwards', async () => {
     const w = worker(['--stream', 'L04_GONE', '--subject', 'l04.gone.created', '--id', '1']);
     await withTimeout(w.ready, 20_000, 'the worker getting ready');
@@ -44,7 +44,7 @@ describe('a worker whose stream is deleted under it', () => {
   });
 });
 
-describe('two groups on one subject', () => {
+describe.concurrent('two groups on one subject', () => {
   it('on a work-queue stream: the second group is refused in one sentence that says what to do', async () => {
     const a = worker(['--stream', 'L04_WQ2', '--subject', 'l04.wq2.created', '--group', 'emails']);
     await withTimeout(a.ready, 20_000, 'group "emails" getting ready');
