@@ -20,6 +20,16 @@ describe('bad flags, on a real process', () => {
   });
 });
 
+describe('--help, on a real process', () => {
+  it('prints the usage on stdout and exits 0, for the worker and the publisher', async () => {
+    for (const script of ['worker', 'publish'] as const) {
+      const r = await runScript(script, ['--help'], { timeoutMs: 15_000 });
+      expect({ code: r.code, stderr: r.stderr }, `${script} --help`).toEqual({ code: 0, stderr: '' });
+      expect(r.stdout).toContain(`Usage: pnpm --filter 04-queue-groups ${script === 'worker' ? 'worker' : 'run publish'}`);
+    }
+  });
+});
+
 describe('the worker and publisher flags', () => {
   it("default to the seed workshop in lesson 04's scope: group order-processor, L04_ORDERS, l04.order.created, batch 1", () => {
     const defaults = { group: 'order-processor', id: '1', stream: 'L04_ORDERS', subject: 'l04.order.created', retention: 'workqueue', batch: 1, failRate: 0 };
