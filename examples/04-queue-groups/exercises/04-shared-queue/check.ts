@@ -135,7 +135,7 @@ function judge(workers: Worker[], killed: boolean, consumers: string[]): Verdict
   if (doubles.length) {
     const id = doubles[0];
     const why = consumers.length > 1
-      ? `each worker has its own durable (${consumers.join(', ')}), so each gets every order; give the three one shared durable name`
+      ? `each worker has its own durable, so each gets every order (the server holds ${consumers.join(', ')}); give the three one shared durable name`
       : 'one durable, yet a second delivery: was the order acked only after AckWait ran out?';
     problems.push(`${id} was processed ${byOrder.get(id)!.length} times (by workers ${byOrder.get(id)!.join(', ')}): ${why}` +
       (doubles.length > 1 ? ` (${doubles.length} orders in all)` : ''));
