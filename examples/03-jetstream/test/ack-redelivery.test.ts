@@ -1,23 +1,23 @@
 // Manual ack on a work-queue stream: a message whose worker dies before acking comes back after
 // AckWait (not before) with delivery count 2, and the ack is what removes a message.
-import { createShop, makeOrder, ORDERS, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, makeOrder, waitFor } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ordersServer } from './fixture';
 import { takeOneAndDie } from '../src/crash';
 import { DeliveryLog } from '../src/delivery-log';
-import { placeOrder } from '../src/order-service';
-import { isStored, setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';
-import { startTaskWorker, stopAll } from '../src/workers';
+import { placeOrder } from '../src/publisher';
+import { STREAM, TASK_WORKERS, isStored, storedCount } from '../src/setup';
+import { startTaskWorker, stopAll } from '../src/task-workers';
+import type { TaskWorker } from '../src/worker';
 
 const ACK_WAIT_MS = 500;
 let f: NatsFixture;
-const workers: PullWorker[] = [];
-const shop = createShop({ ordersDb: 1, inventory: 1, email: 1, points: 1, push: 1 });
-const log = new DeliveryLog(); // one log: the email worker started in the first test keeps running
+const workers: TaskWorker[] = [];
+const fastShop = () => createShop({ ordersDb: 1, inventory: 1, email: 1, points: 1, push: 1 });
 
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: ACK_WAIT_MS });
+  f = await ordersServer({ ackWaitMs: ACK_WAIT_MS });
 });
 afterAll(async () => {
   await stopAll(workers);
@@ -25,13 +25,15 @@ afterAll(async () => {
 });
 
 const consumerState = async (consumer: string) => {
-  const ci = await f.nats.jsm.consumers.info(ORDERS, consumer);
+  const ci = await f.nats.jsm.consumers.info(STREAM, consumer);
   return { ackPending: ci.num_ack_pending, pending: ci.num_pending, redelivered: ci.num_redelivered };
 };
 const emailWorker = TASK_WORKERS.send_email.consumer;
 
 describe('03-jetstream: ack and redelivery', () => {
   it('redelivers a message whose worker died before acking, after AckWait and not before, with delivery count 2', async () => {
+    const shop = fastShop();
+    const log = new DeliveryLog();
     const placed = await placeOrder({ js: f.nats.js, shop }, makeOrder(1));
     const emailSeq = placed.published.find((p) => p.type === 'send_email')!.seq;
 
@@ -43,7 +45,8 @@ describe('03-jetstream: ack and redelivery', () => {
     // already: the server only resends a message to a worker that asks for one.
     expect(await consumerState(emailWorker)).toMatchObject({ ackPending: 1, redelivered: 0 });
     expect(await isStored(f.nats.jsm, emailSeq)).toBe(true);
-    workers.push(startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: 100, log, batch: 1 }));
+    const worker = startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: 100, log, batch: 1 });
+    workers.push(worker);
 
     const again = await waitFor(() => log.forSeq(emailSeq).find((d) => d.deliveryCount === 2 && d.outcome === 'ack'), {
       timeoutMs: ACK_WAIT_MS + 3_000,
@@ -60,11 +63,13 @@ describe('03-jetstream: ack and redelivery', () => {
       ['email-worker', 2, 'ack'],
     ]);
     expect(shop.email.applied).toEqual(['ORD-0001']);
+    await worker.stop();
   });
 
   it('removes a message only when it is acked: 6 stored -> 2 held but still stored -> 0 after the acks', async () => {
-    await f.nats.jsm.streams.purge(ORDERS); // points and push of ORD-0001 from the test above
-    shop.email.applied.length = 0;
+    await f.nats.jsm.streams.purge(STREAM); // whatever another test of this file left
+    const shop = fastShop();
+    const log = new DeliveryLog();
     // Hold the email service so the email worker keeps its message in hand (well within AckWait).
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -80,7 +85,7 @@ describe('03-jetstream: ack and redelivery', () => {
     expect(await storedCount(f.nats.jsm)).toBe(6);
 
     const opts = { nakDelayMs: 100, log, batch: 1 };
-    workers.push(startTaskWorker(f.nats.js, shop, 'add_points', opts), startTaskWorker(f.nats.js, shop, 'send_push', opts));
+    workers.push(...(['send_email', 'add_points', 'send_push'] as const).map((type) => startTaskWorker(f.nats.js, shop, type, opts)));
     await waitFor(() => holding === 1, { timeoutMs: 3_000, what: 'the email worker to hold its first message' });
     await waitFor(async () => (await storedCount(f.nats.jsm)) === 2, { timeoutMs: 3_000, what: 'points and push acked, 2 emails left' });
     // One email in hand, not acked: still stored and counted as ack-pending; the other waits.
@@ -89,9 +94,17 @@ describe('03-jetstream: ack and redelivery', () => {
     release();
     await waitFor(async () => (await storedCount(f.nats.jsm)) === 0, { timeoutMs: 3_000, what: 'the stream to be empty' });
     const these = log.entries.filter((d) => d.orderId === 'ORD-0002' || d.orderId === 'ORD-0003');
-    expect(these).toHaveLength(6);
-    expect(these.every((d) => d.outcome === 'ack' && d.deliveryCount === 1)).toBe(true);
-    for (const w of Object.values(TASK_WORKERS)) expect(await consumerState(w.consumer)).toEqual({ ackPending: 0, pending: 0, redelivered: 0 });
+    expect(these.map((d) => `${d.orderId} ${d.subject} #${d.deliveryCount} ${d.outcome}`).sort()).toEqual([
+      'ORD-0002 l03.order.email #1 ack',
+      'ORD-0002 l03.order.points #1 ack',
+      'ORD-0002 l03.order.push #1 ack',
+      'ORD-0003 l03.order.email #1 ack',
+      'ORD-0003 l03.order.points #1 ack',
+      'ORD-0003 l03.order.push #1 ack',
+    ]);
+    for (const w of Object.values(TASK_WORKERS)) {
+      expect(await consumerState(w.consumer), w.consumer).toEqual({ ackPending: 0, pending: 0, redelivered: 0 });
+    }
     expect(shop.email.applied).toEqual(['ORD-0002', 'ORD-0003']);
   });
 });

@@ -1,25 +1,26 @@
 // FAIL_RATE=0.5: the email service fails half the attempts. Each failure is nak'd with a delay
 // and retried; with the seeded coin every order gets through within 4 deliveries, so every
 // message ends acked, and each order is delivered exactly as often as the coin predicts.
-import { createShop, makeOrder, ORDERS, STORY, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, makeOrder, STORY, waitFor } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ordersServer } from './fixture';
 import { DeliveryLog } from '../src/delivery-log';
-import { placeOrder } from '../src/order-service';
-import { setupOrders, storedCount, TASK_WORKERS } from '../src/orders-setup';
+import { placeOrder } from '../src/publisher';
+import { STREAM, TASK_WORKERS, storedCount } from '../src/setup';
 import { SeededCoin } from '../src/seeded-coin';
-import { startTaskWorker, stopAll } from '../src/workers';
+import { startTaskWorker, stopAll } from '../src/task-workers';
+import type { TaskWorker } from '../src/worker';
 
 const FAIL_RATE = 0.5;
 const SEED = 6;
 const NAK_DELAY_MS = 100;
 const ORDERS_N = 8;
 let f: NatsFixture;
-let worker: PullWorker | undefined;
+let worker: TaskWorker | undefined;
 
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: 2_000 });
+  f = await ordersServer({ ackWaitMs: 2_000 });
 });
 afterAll(async () => {
   await stopAll(worker ? [worker] : []);
@@ -51,7 +52,7 @@ describe('03-jetstream: a flaky email service (FAIL_RATE=0.5)', () => {
     expect(worker.stats).toMatchObject({ acked: 8, naked: 8, termed: 0 });
     expect(shop.email.calls.filter((c) => c.outcome === 'error')).toHaveLength(8);
     expect([...shop.email.applied].sort()).toEqual(ids);
-    const ci = await f.nats.jsm.consumers.info(ORDERS, TASK_WORKERS.send_email.consumer);
+    const ci = await f.nats.jsm.consumers.info(STREAM, TASK_WORKERS.send_email.consumer);
     expect([ci.num_ack_pending, ci.num_pending, ci.num_redelivered]).toEqual([0, 0, 0]);
     // Only the points and push tasks (no workers in this test) are left in the work-queue stream.
     expect(await storedCount(f.nats.jsm)).toBe(2 * ORDERS_N);

@@ -1,24 +1,25 @@
 // Failures the worker reports itself: nak with a delay is redelivered no earlier than the delay,
 // and after the story's limit (NumDelivered > 3) the worker terms the message: delivered exactly
 // 4 times, then gone from the stream and never delivered again.
-import { createShop, makeOrder, ORDERS, delay, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, makeOrder, delay, waitFor } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ordersServer } from './fixture';
 import { DeliveryLog } from '../src/delivery-log';
-import { placeOrder } from '../src/order-service';
-import { isStored, setupOrders, TASK_WORKERS } from '../src/orders-setup';
-import { startTaskWorker, stopAll } from '../src/workers';
+import { placeOrder } from '../src/publisher';
+import { STREAM, TASK_WORKERS, isStored } from '../src/setup';
+import { startTaskWorker, stopAll } from '../src/task-workers';
+import type { TaskWorker } from '../src/worker';
 
 const ACK_WAIT_MS = 300;
 const NAK_DELAY_MS = 250;
 let f: NatsFixture;
-let worker: PullWorker | undefined;
+let worker: TaskWorker | undefined;
 const shop = createShop({ ordersDb: 1, inventory: 1, email: 2 });
 const log = new DeliveryLog();
 
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: ACK_WAIT_MS });
+  f = await ordersServer({ ackWaitMs: ACK_WAIT_MS });
   worker = startTaskWorker(f.nats.js, shop, 'send_email', { nakDelayMs: NAK_DELAY_MS, log, batch: 1 });
 });
 afterAll(async () => {
@@ -65,7 +66,7 @@ describe('03-jetstream: nak with delay, and term after the last try', () => {
     // Server side: nothing is owed, nothing waits, and the work-queue stream dropped it.
     expect(await isStored(f.nats.jsm, seq + 1)).toBe(true); // the same order's points task (no worker here) is still stored
     await waitFor(async () => !(await isStored(f.nats.jsm, seq)), { timeoutMs: 2_000, what: 'the termed message to leave the stream' });
-    const ci = await f.nats.jsm.consumers.info(ORDERS, TASK_WORKERS.send_email.consumer);
+    const ci = await f.nats.jsm.consumers.info(STREAM, TASK_WORKERS.send_email.consumer);
     expect([ci.num_ack_pending, ci.num_pending, ci.num_redelivered]).toEqual([0, 0, 0]);
 
     // Client side: the service recovers, so a comeback would be visible as an ack. Watch for more

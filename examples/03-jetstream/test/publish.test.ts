@@ -1,30 +1,30 @@
 // The producer side: PubAcks carry the stream and consecutive sequence numbers, a retried publish
 // with the same message id inside the duplicate window is not stored again, and the order request
 // only pays for its two core steps plus a few milliseconds of publishing.
-import { createShop, makeOrder, ORDERS, publishJson, STORY_LATENCY_MS } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { createShop, makeOrder, publishJson, STORY_LATENCY_MS } from '@mq/shared';
+import type { NatsFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder, taskMsgId } from '../src/order-service';
-import { setupOrders, storedCount } from '../src/orders-setup';
+import { ordersServer } from './fixture';
+import { placeOrder, taskMsgId } from '../src/publisher';
+import { STREAM, storedCount } from '../src/setup';
 
 let f: NatsFixture;
 beforeAll(async () => {
-  f = await privateNats();
-  await setupOrders(f.nats.jsm, { ackWaitMs: 30_000 });
+  f = await ordersServer({ ackWaitMs: 30_000 });
 });
 afterAll(() => f?.dispose());
 
 describe('03-jetstream: publishing orders', () => {
-  it('confirms each task with a PubAck: stream ORDERS, sequences 1, 2, 3 then 4, 5, 6', async () => {
+  it('confirms each task with a PubAck: stream STREAM, sequences 1, 2, 3 then 4, 5, 6', async () => {
     const shop = createShop({ ordersDb: 1, inventory: 1 });
     const first = await placeOrder({ js: f.nats.js, shop }, makeOrder(1));
     const second = await placeOrder({ js: f.nats.js, shop }, makeOrder(2));
 
     expect(first.unpublished).toEqual([]);
     expect(first.published.map((p) => [p.subject, p.stream, p.seq, p.duplicate])).toEqual([
-      ['order.email', ORDERS, 1, false],
-      ['order.points', ORDERS, 2, false],
-      ['order.push', ORDERS, 3, false],
+      ['l03.order.email', STREAM, 1, false],
+      ['l03.order.points', STREAM, 2, false],
+      ['l03.order.push', STREAM, 3, false],
     ]);
     expect(second.published.map((p) => p.seq)).toEqual([4, 5, 6]);
     expect(await storedCount(f.nats.jsm)).toBe(6);
@@ -33,9 +33,9 @@ describe('03-jetstream: publishing orders', () => {
   it('drops a publish that repeats a message id inside the duplicate window: same seq, duplicate: true, nothing stored', async () => {
     const order = makeOrder(3);
     const before = await storedCount(f.nats.jsm);
-    const original = await publishJson(f.nats.js, 'order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
+    const original = await publishJson(f.nats.js, 'l03.order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
     // The producer did not see the PubAck (say, a timeout) and retries the very same task.
-    const retry = await publishJson(f.nats.js, 'order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
+    const retry = await publishJson(f.nats.js, 'l03.order.email', { orderId: order.id, email: order.email, subject: 'Order confirmation' }, { msgID: taskMsgId(order.id, 'send_email') });
 
     expect(original.duplicate).toBe(false);
     expect(retry.duplicate).toBe(true);
@@ -53,7 +53,7 @@ describe('03-jetstream: publishing orders', () => {
     expect(await storedCount(f.nats.jsm)).toBe(before + 1);
 
     // A different id is a different message.
-    const other = await publishJson(f.nats.js, 'order.email', { orderId: 'ORD-9999' }, { msgID: 'ORD-9999:send_email' });
+    const other = await publishJson(f.nats.js, 'l03.order.email', { orderId: 'ORD-9999' }, { msgID: 'ORD-9999:send_email' });
     expect(other.duplicate).toBe(false);
     expect(await storedCount(f.nats.jsm)).toBe(before + 2);
   });

@@ -21,7 +21,7 @@ export function workersNeeded(rates: { inPerSecond: number; perWorkerPerSecond: 
 }
 
 /** Seconds for `workers` to work off an existing backlog while orders keep arriving (Infinity without headroom). */
-export function drainSeconds(backlogMessages: number, workers: number, rates: { inPerSecond: number; perWorkerPerSecond: number } = SALE): number {
+export function drainSeconds(backlogMessages: number, workers: number, rates: typeof SALE = SALE): number {
   const surplus = workers * rates.perWorkerPerSecond - rates.inPerSecond;
   return surplus > 0 ? backlogMessages / surplus : Number.POSITIVE_INFINITY;
 }

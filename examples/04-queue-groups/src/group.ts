@@ -2,7 +2,7 @@
 // reading one stream. `durable` decides the lesson: one shared name = a queue group; a name per
 // worker (the seed's mistake) = independent consumers that each get everything.
 import { connectNats, PullWorker, type Nats } from '@mq/shared';
-import { emailJob, type Processed } from './email-job';
+import { emailJob, type Processed } from './handler';
 
 export interface GroupOptions {
   url: string;
@@ -45,7 +45,8 @@ export async function openGroup(opts: GroupOptions): Promise<Group> {
         },
       });
       const consumer = typeof opts.durable === 'string' ? opts.durable : opts.durable(label);
-      workers.push(new PullWorker({ js: nats.js, stream: opts.stream, consumer, batch: opts.batch ?? 1, handler: job.handler, onEvent: job.onEvent }));
+      const batch = opts.batch ?? 1;
+      workers.push(new PullWorker({ js: nats.js, stream: opts.stream, consumer, batch, handler: job.handler, onEvent: job.onEvent }));
     }
   } catch (err) {
     await Promise.allSettled(conns.map((c) => c.close()));

@@ -1,13 +1,15 @@
-// Scene: a worker dies mid-batch. The victim is a REAL process (src/worker.ts) that acks its first
+// Scene: a worker dies mid-batch. The victim is a REAL process (src/cli/worker.ts) that acks its first
 // order and hangs on the second (--stall-after 1), still holding the rest of its batch; we SIGKILL
 // it there. Nothing tells the server: to it a hung worker and a dead one look the same, no ack. It
 // redelivers those messages to the surviving workers once AckWait expires.
-import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, reportToConsole, waitFor, withTimeout } from '@mq/shared';
-import type { Processed } from './email-job';
+import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, reportToConsole, STORY, waitFor, withTimeout, type TimelineEvent } from '@mq/shared';
+import type { Processed } from './handler';
 import { openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM, SCOPE } from './setup';
 import { spawnScript } from './spawn-script';
 import { timeOfDay, todDiff, type WorkerLine } from './worker-line';
+import type { DemoContext } from './demo-context';
+
 
 export interface CrashOptions {
   url: string;
@@ -115,4 +117,34 @@ export async function crashDrill(o: CrashOptions): Promise<CrashResult> {
     await survivors?.stop();
     throw err;
   }
+}
+
+/** The demo's narration of this scene (main.ts runs it). */
+export async function narrateCrash(c: DemoContext): Promise<void> {
+  const { out, t, pending } = c;
+  const ackWaitMs = t.get('ackWaitMs');
+  out.step(`A worker dies mid-batch (AckWait ${t.describe('ackWaitMs')})`);
+  out.say('Worker 3 is a real process (src/cli/worker.ts) fetching 4 orders at a time; workers 1 and 2 run in this process.');
+  out.say('Worker 3 acks its first order, then its email call hangs on the second (--stall-after 1). We SIGKILL it');
+  out.say('there, while it holds 3 unacked orders. The server is not told; a dead worker and a hung one look alike: no ack.');
+  const events: TimelineEvent[] = [];
+  const crash = await crashDrill({
+    url: c.url,
+    stream: SCOPE.stream('CRASH'),
+    subject: SCOPE.subject('crash.email'),
+    durable: 'email-workers',
+    orders: 30,
+    workMs: 100,
+    victimBatch: 4,
+    ackWaitMs,
+    onNote: (atMs, who, what) => events.push({ atMs, who, what }),
+  });
+  pending.push(crash.stopped);
+  out.timeline(events);
+  out.ok(`worker 3 (pid ${crash.victimPid}) died of ${crash.victimSignal} ${crash.killAfterReadyMs} ms after it started fetching`);
+  out.ok(`${crash.redelivered.length} orders came back with delivery count 2 (${crash.redelivered.map((p) => `${p.orderId} -> worker ${p.worker}`).join(', ')})`);
+  out.ok(`the first one ${crash.firstRedeliveryAfterReadyMs} ms after worker 3 began fetching: not at the crash, after AckWait (${ackWaitMs} ms)`);
+  const done = new Set([...crash.victimLines.map((l) => l.orderId), ...crash.survivors.filter((p) => p.outcome === 'ack').map((p) => p.orderId)]);
+  out.ok(`${done.size} of 30 orders processed; none lost`);
+  out.say(`The seed says unacked messages "are reassigned automatically" - true, but only after AckWait (${STORY.ackWaitMs / 1000} s in the story).`);
 }

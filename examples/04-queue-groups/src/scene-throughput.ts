@@ -5,7 +5,9 @@
 // the throughput even on 2 cores. CPU-bound work would not scale like this.
 import { connectNats, deleteStreamIfExists, ensureDurable, makeOrder, publishJson, waitFor } from '@mq/shared';
 import { openGroup } from './group';
-import { ensureQueueStream, SCENE_STREAM } from './queue-setup';
+import { ensureQueueStream, SCENE_STREAM, SCOPE } from './setup';
+import { SALE } from './backlog';
+import type { DemoContext } from './demo-context';
 
 export interface ThroughputOptions {
   url: string;
@@ -69,5 +71,23 @@ export async function compareThroughput(o: ThroughputOptions): Promise<Throughpu
   };
   const one = side(1, lone.records, sides[0].labels);
   const three = side(3, trio.records, sides[1].labels);
-  return { windowMs: end - start, one, three, ratio: three.orders / Math.max(1, one.orders), stopped: Promise.all([lone.stop(), trio.stop()]).then(() => {}) };
+  const stopped = Promise.all([lone.stop(), trio.stop()]).then(() => {});
+  return { windowMs: end - start, one, three, ratio: three.orders / Math.max(1, one.orders), stopped };
+}
+
+/** The demo's narration of this scene (main.ts runs it). */
+export async function narrateThroughput(c: DemoContext): Promise<ThroughputResult> {
+  const { out, t, pending } = c;
+  const workMs = t.real ? 1000 / SALE.perWorkerPerSecond : 15;
+  out.step(`Throughput: 1 worker vs 3, each email ${workMs} ms of waiting${t.real ? ' (the story: 500 msg/s)' : ' (story: 2 ms = 500 msg/s; scaled up to be measurable)'}`);
+  out.say('Two equal backlogs on two streams, started at the same moment: a lone worker on one, three workers on the other.');
+  const speed = await compareThroughput({ url: c.url, streamPrefix: SCOPE.stream('SPEED'), subjectPrefix: SCOPE.subject('speed'), orders: 120, workMs });
+  pending.push(speed.stopped);
+  out.say(`In the ${speed.windowMs} ms the three needed for all 120 orders:`);
+  out.table(
+    [speed.one, speed.three].map((r) => ({ workers: r.workers, 'orders done': r.orders, 'msg/s': r.perSecond, 'ideal msg/s': Math.round((r.workers * 1000) / workMs) })),
+  );
+  (speed.ratio >= 2.5 ? out.ok : out.bad)(`3 workers: ${speed.ratio.toFixed(2)}x the throughput of one (the waits overlap; the rest is fetch and ack round trips)`);
+  out.say('This scales because sending an email is waiting on I/O. CPU-bound work scales only up to the number of cores.');
+  return speed;
 }

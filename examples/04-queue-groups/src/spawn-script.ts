@@ -1,4 +1,4 @@
-// Run this lesson's scripts (src/worker.ts, src/publish.ts) as real OS processes. We start
+// Run this lesson's scripts (src/cli/worker.ts, src/cli/publish.ts) as real OS processes. We start
 // `node --import tsx <script>` rather than the tsx CLI: the CLI runs the script in a grandchild,
 // so SIGKILL would hit the wrapper and leave the real worker running. Here the pid IS the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,7 +34,11 @@ export interface SpawnOptions {
 export function spawnScript(script: Script, args: string[], opts: SpawnOptions = {}): ScriptProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (!opts.env?.FAIL_RATE) delete env.FAIL_RATE;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', `${script}.ts`), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', `${script}.ts`), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A worker outliving its parent (Ctrl-C on the demo) would keep (and re-create) its stream.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('close', () => process.off('exit', killOnExit));
   let out = '';
   let err = '';
   let partial = '';

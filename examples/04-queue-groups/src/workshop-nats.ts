@@ -2,9 +2,9 @@
 // resolveNats()'s default these scripts never start a private server (each terminal would get
 // its own, and the workers would never see the published orders): env URL or the default
 // local server, otherwise one sentence saying how to fix it.
-import { defaultNatsUrl, resolveNats, ServiceUnavailableError, type ResolvedService } from '@mq/shared';
+import { defaultNatsUrl, resolveNats, ServiceUnavailableError } from '@mq/shared';
 
-export async function workshopNats(url?: string, env: NodeJS.ProcessEnv = process.env, defaultUrl = defaultNatsUrl): Promise<ResolvedService> {
+export async function workshopNats(url?: string, env: NodeJS.ProcessEnv = process.env, defaultUrl = defaultNatsUrl) {
   const effective = url ? { ...env, NATS_URL: url } : env;
   try {
     return await resolveNats({ env: effective, defaultUrl, privateBinary: false, containers: false });

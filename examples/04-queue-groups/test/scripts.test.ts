@@ -3,8 +3,8 @@
 // process), and finding NATS without ever starting a private server per terminal.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@mq/shared';
-import { failDraw } from '../src/email-job';
-import { subjectFamily } from '../src/queue-setup';
+import { failDraw } from '../src/handler';
+import { subjectFamily } from '../src/setup';
 import { publishConfig, workerConfig } from '../src/script-config';
 import { runScript } from '../src/spawn-script';
 import { formatWorkerLine, parseWorkerLine, todDiff } from '../src/worker-line';
@@ -20,12 +20,25 @@ describe('bad flags, on a real process', () => {
   });
 });
 
+describe('--help, on a real process', () => {
+  it('prints the usage on stdout and exits 0, for the worker and the publisher', async () => {
+    for (const script of ['worker', 'publish'] as const) {
+      const r = await runScript(script, ['--help'], { timeoutMs: 15_000 });
+      expect({ code: r.code, stderr: r.stderr }, `${script} --help`).toEqual({ code: 0, stderr: '' });
+      expect(r.stdout).toContain(`Usage: pnpm --filter 04-queue-groups ${script === 'worker' ? 'worker' : 'run publish'}`);
+    }
+  });
+});
+
 describe('the worker and publisher flags', () => {
-  it('default to the seed workshop: group order-processor, ORDERS, order.created, batch 1', () => {
-    expect(workerConfig([], {})).toMatchObject({ group: 'order-processor', id: '1', stream: 'ORDERS', subject: 'order.created', batch: 1, failRate: 0, ackWaitMs: 1_000, nakDelayMs: 500 });
+  it("default to the seed workshop in lesson 04's scope: group order-processor, L04_ORDERS, l04.order.created, batch 1", () => {
+    const defaults = { group: 'order-processor', id: '1', stream: 'L04_ORDERS', subject: 'l04.order.created', retention: 'workqueue', batch: 1, failRate: 0 };
+    // By hand AckWait is the story's 30 s, long enough to kill a hung worker before its batch comes back.
+    expect(workerConfig([], {})).toMatchObject({ ...defaults, ackWaitMs: 30_000, nakDelayMs: 500 });
     expect(workerConfig(['--', '--group', 'order-processor', '--id', '2', '--real-timings'], { FAIL_RATE: '0.5' })).toMatchObject({ id: '2', failRate: 0.5, ackWaitMs: 30_000, nakDelayMs: 30_000 });
     expect(workerConfig([], { MQ_REAL_TIMINGS: '1' })).toMatchObject({ ackWaitMs: 30_000, nakDelayMs: 30_000 }); // the env var alone
-    expect(publishConfig(['--count', '3'])).toMatchObject({ count: 3, from: 1, stream: 'ORDERS', subject: 'order.created' });
+    expect(workerConfig(['--ack-wait-ms', '1000', '--retention', 'interest'], {})).toMatchObject({ ackWaitMs: 1_000, retention: 'interest' });
+    expect(publishConfig(['--count', '3'])).toMatchObject({ count: 3, from: 1, stream: 'L04_ORDERS', subject: 'l04.order.created', retention: 'workqueue' });
   });
 
   it('reject a bad FAIL_RATE, a dotted group name or a wildcard subject, with the usage', () => {
@@ -33,6 +46,7 @@ describe('the worker and publisher flags', () => {
     expect(() => workerConfig([], { FAIL_RATE: '2' })).toThrow(/FAIL_RATE must be a number from 0 to 1, got "2"[\s\S]*Usage:/);
     expect(() => workerConfig(['--group', 'order.processor'], {})).toThrow(/contains "\."[\s\S]*Usage:/);
     expect(() => publishConfig(['--subject', 'order.*'])).toThrow(/concrete subject[\s\S]*Usage:/);
+    expect(() => publishConfig(['--retention', 'fanout'])).toThrow(/--retention must be one of workqueue, interest, limits, got "fanout"[\s\S]*Usage:/);
     expect(() => publishConfig(['--count', 'lots'])).toThrow(/--count must be an integer between 1 and 1000000, got "lots"[\s\S]*Usage: pnpm --filter 04-queue-groups run publish/);
   });
 });
@@ -70,8 +84,8 @@ describe('failDraw', () => {
     expect(failDraw('ORD-0001', 1)).not.toBe(failDraw('ORD-0001', 2));
     const draws = Array.from({ length: 2_000 }, (_, i) => failDraw(`ORD-${i}`, 1 + (i % 3)));
     const below = draws.filter((d) => d < 0.5).length;
-    expect(below).toBeGreaterThan(900);
-    expect(below).toBeLessThan(1_100);
+    expect(below, 'draws below 0.5 of 2,000').toBeGreaterThan(900);
+    expect(below, 'draws below 0.5 of 2,000').toBeLessThan(1_100);
   });
 });
 

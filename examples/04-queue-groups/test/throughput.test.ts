@@ -24,9 +24,9 @@ afterAll(async () => {
 describe('1 worker vs 3 sharing a durable, 15 ms of waiting per email', () => {
   it('the three worked off all 120 orders, each doing a share; neither side beat its per-message time', () => {
     expect(r.three.orders).toBe(ORDERS);
-    for (const n of Object.values(r.three.perWorker)) expect(n).toBeGreaterThanOrEqual(0.15 * ORDERS);
+    for (const [w, n] of Object.entries(r.three.perWorker)) expect(n, `orders of worker ${w}`).toBeGreaterThanOrEqual(0.15 * ORDERS);
     expect(r.windowMs).toBeGreaterThanOrEqual((ORDERS / 3) * WORK_MS);
-    expect(r.one.orders).toBeGreaterThan(0);
+    expect(r.one.orders, 'orders the lone worker did (the ratio below divides by it)').toBeGreaterThanOrEqual(1);
     expect(r.one.orders).toBeLessThanOrEqual(Math.ceil(r.windowMs / WORK_MS));
   });
 

@@ -20,6 +20,7 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
   let base = 0;
   const conns: Nats[] = [];
   const subs: Subscription[] = [];
+  // #region look-core
   const add = async (receiver: string, queue?: string) => {
     const conn = await opts.connect(receiver);
     conns.push(conn);
@@ -35,6 +36,7 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
   };
   for (const r of CORE_FANOUT) await add(r);
   for (const r of CORE_MEMBERS) await add(r, QUEUE_GROUP);
+  // #endregion look-core
 
   return {
     async round(count, { timeoutMs = 5_000 } = {}) {
@@ -43,8 +45,8 @@ export async function startCoreModes(opts: { nats: Nats; connect: (name: string)
       current = emptyDistribution([...CORE_FANOUT, ...CORE_MEMBERS], messages);
       for (const n of messages) opts.nats.nc.publish(opts.subject, JSON.stringify({ n }));
       await opts.nats.nc.flush();
-      const done = () =>
-        CORE_FANOUT.every((r) => current.received[r].length >= count) && CORE_MEMBERS.reduce((s, m) => s + current.received[m].length, 0) >= count;
+      const membersGot = () => CORE_MEMBERS.reduce((s, m) => s + current.received[m].length, 0);
+      const done = () => CORE_FANOUT.every((r) => current.received[r].length >= count) && membersGot() >= count;
       await waitFor(done, { timeoutMs, what: `every core subscriber to get its share of ${count} messages` });
       return structuredClone(current);
     },

@@ -20,7 +20,14 @@ export function counts(d: Distribution): Record<string, number> {
 }
 
 /** How the members of one group shared the messages: overlap (received twice), missing (by nobody), duplicates within a member. */
-export function groupShare(d: Distribution, members: string[]): { total: number; overlap: number[]; missing: number[]; perMember: Record<string, number> } {
+export interface GroupShare {
+  total: number;
+  overlap: number[];
+  missing: number[];
+  perMember: Record<string, number>;
+}
+
+export function groupShare(d: Distribution, members: string[]): GroupShare {
   const seen = new Map<number, number>();
   for (const m of members) for (const n of d.received[m] ?? []) seen.set(n, (seen.get(n) ?? 0) + 1);
   return {

@@ -44,6 +44,7 @@ export async function createModesStream(jsm: JetStreamManager, stream: string, s
 export async function startJetStreamModes(opts: ModesOptions): Promise<JetStreamModes> {
   const { jsm, js } = opts.nats;
   await createModesStream(jsm, opts.stream, opts.subject, opts.retention);
+  // #region look-durables
   // Independent durables for fan-out, one shared durable for the queue.
   const ackWaitMs = opts.ackWaitMs ?? 10_000;
   for (const name of FANOUT) await ensureDurable(jsm, opts.stream, name, { ackWaitMs });
@@ -73,6 +74,7 @@ export async function startJetStreamModes(opts: ModesOptions): Promise<JetStream
   // Queue members fetch ONE message at a time: a member holding a batch of 10 would take most of
   // a short burst before the other member's pull request is even served.
   for (const name of MEMBERS) await start(name, QUEUE_DURABLE, 1);
+  // #endregion look-durables
 
   return {
     async round(count, { timeoutMs = 10_000 } = {}) {

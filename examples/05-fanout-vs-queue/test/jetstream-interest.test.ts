@@ -16,8 +16,8 @@ beforeAll(async () => {
   modes = await startJetStreamModes({
     nats: f.nats,
     connect: (name) => f.connect(name),
-    stream: 'F_MODES_INTEREST',
-    subject: 'modes.interest',
+    stream: 'L05_MODES_INTEREST',
+    subject: 'l05.modes.interest',
     retention: 'interest',
     // fanout-B acks messages 1-3 but holds message 4 until the test lets it go.
     beforeAck: (receiver, n) => (receiver === 'fanout-B' && n === 4 ? bHeld : undefined),
@@ -29,7 +29,7 @@ afterAll(async () => {
   await f?.dispose();
 });
 
-const stored = async () => (await f.nats.jsm.streams.info('F_MODES_INTEREST')).state.messages;
+const stored = async () => (await f.nats.jsm.streams.info('L05_MODES_INTEREST')).state.messages;
 
 describe('05-fanout-vs-queue: interest retention', () => {
   it('splits the queue and fans out as with limits, and keeps each message until the last consumer acked it', async () => {
@@ -42,11 +42,11 @@ describe('05-fanout-vs-queue: interest retention', () => {
     // fanout-A and the queue acked all 4, fanout-B acked 1-3 and holds 4: messages 1-3 are
     // gone, message 4 must stay.
     await waitFor(async () => {
-      const acked = await Promise.all(['fanout-A', 'queue-workers', 'fanout-B'].map(async (c) => (await f.nats.jsm.consumers.info('F_MODES_INTEREST', c)).ack_floor.stream_seq));
+      const acked = await Promise.all(['fanout-A', 'queue-workers', 'fanout-B'].map(async (c) => (await f.nats.jsm.consumers.info('L05_MODES_INTEREST', c)).ack_floor.stream_seq));
       return acked.join() === '4,4,3';
     }, { timeoutMs: 3_000, what: 'fanout-A and the queue to ack 4, fanout-B 3' });
     await waitFor(async () => (await stored()) === 1, { timeoutMs: 3_000, what: 'messages 1-3 to be dropped' });
-    expect((await f.nats.jsm.streams.info('F_MODES_INTEREST')).state.first_seq).toBe(4);
+    expect((await f.nats.jsm.streams.info('L05_MODES_INTEREST')).state.first_seq).toBe(4);
 
     releaseB();
     await waitFor(async () => (await stored()) === 0, { timeoutMs: 3_000, what: 'the stream to drop the messages once fanout-B acked' });

@@ -12,7 +12,7 @@ let modes: JetStreamModes | undefined;
 
 beforeAll(async () => {
   f = await privateNats();
-  modes = await startJetStreamModes({ nats: f.nats, connect: (name) => f.connect(name), stream: 'F_MODES', subject: 'modes.demo' });
+  modes = await startJetStreamModes({ nats: f.nats, connect: (name) => f.connect(name), stream: 'L05_MODES', subject: 'l05.modes.demo' });
 });
 afterAll(async () => {
   await modes?.stop();
@@ -28,7 +28,7 @@ const DURABLES = [...FANOUT, 'queue-workers'];
 const allAcked = (upTo: number) =>
   waitFor(
     async () => {
-      const infos = await Promise.all(DURABLES.map((name) => f.nats.jsm.consumers.info('F_MODES', name)));
+      const infos = await Promise.all(DURABLES.map((name) => f.nats.jsm.consumers.info('L05_MODES', name)));
       return infos.every((ci) => ci.num_ack_pending === 0 && ci.ack_floor.stream_seq === upTo) ? infos : undefined;
     },
     { timeoutMs: 5_000, what: `every durable to have acked up to stream sequence ${upTo}` },
@@ -47,7 +47,7 @@ describe('05-fanout-vs-queue: JetStream durables', () => {
     // Limits retention: acking does not delete; once all three durables have acked all 4, the
     // stream still keeps them for any future consumer.
     await allAcked(4);
-    expect((await f.nats.jsm.streams.info('F_MODES')).state.messages).toBe(4);
+    expect((await f.nats.jsm.streams.info('L05_MODES')).state.messages).toBe(4);
   });
 
   it('100 messages: fan-out 100 each; the queue splits them with each member >= 20 %', async () => {
@@ -65,6 +65,6 @@ describe('05-fanout-vs-queue: JetStream durables', () => {
       // consumer_seq counts deliveries: 104 deliveries of 104 messages = none sent twice.
       expect([ci.name, ci.delivered.stream_seq, ci.delivered.consumer_seq, ci.num_pending]).toEqual([ci.name, 104, 104, 0]);
     }
-    expect((await f.nats.jsm.streams.info('F_MODES')).state.messages).toBe(104);
+    expect((await f.nats.jsm.streams.info('L05_MODES')).state.messages).toBe(104);
   });
 });

@@ -2,11 +2,17 @@
 // taskHandler is the corrected email/points/push worker: ack on success, nak with a delay on a
 // failure, term once the story's limit is reached (NumDelivered > 3), and term AT ONCE for a
 // payload that can never parse. seedStyleHandler keeps the seed's mistake (nak a parse error,
-// immediately and forever) so the lesson can show what it does.
-import { MalformedPayloadError, parseTask, STORY, type FakeService, type Handler, type HandlerResult } from '@mq/shared';
+// immediately and forever) so the lesson can show what it does. The loop that carries out the
+// decision (ack / nak / term / working) is worker.ts.
+import { MalformedPayloadError, parseTask, STORY, type FakeService } from '@mq/shared';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Delivery, DeliveryLog } from './delivery-log';
 import type { SeededCoin } from './seeded-coin';
+
+/** What the worker loop does with a delivery. */
+export type Decision = { do: 'ack' } | { do: 'nak'; delayMs: number; why: string } | { do: 'term'; reason: string };
+
+export type TaskHandler = (msg: JsMsg) => Promise<Decision>;
 
 export interface TaskHandlerOptions {
   /** The downstream service the task calls (shop.email, shop.points, shop.push). */
@@ -23,9 +29,16 @@ export interface TaskHandlerOptions {
   name?: string;
   /** Decides flaky failures per (order, attempt); see seeded-coin.ts. */
   coin?: SeededCoin;
+  /**
+   * Tasks already done, by Nats-Msg-Id: makes the handler idempotent, so a redelivery after a
+   * crash between the work and the ack is acked without doing the work again. A Set here; in a
+   * real system a table written in the same transaction as the work's own effect.
+   */
+  done?: Set<string>;
 }
 
-export function taskHandler(opts: TaskHandlerOptions): Handler {
+// #region look-decision
+export function taskHandler(opts: TaskHandlerOptions): TaskHandler {
   const maxDeliveries = opts.maxDeliveries ?? STORY.maxDeliver;
   return async (msg) => {
     const d = record(opts, msg);
@@ -36,32 +49,36 @@ export function taskHandler(opts: TaskHandlerOptions): Handler {
     } catch (err) {
       if (!(err instanceof MalformedPayloadError)) throw err;
       // Retrying cannot fix the bytes: terminate now instead of burning deliveries.
-      return decide(opts, d, { term: true, reason: `malformed: ${err.message}` });
+      return decided(opts, d, { do: 'term', reason: `malformed: ${err.message}` });
     }
     if (d) d.orderId = orderId;
+    const taskId = msg.headers?.get('Nats-Msg-Id') || `seq ${msg.seq}`;
+    if (opts.done?.has(taskId)) return decided(opts, d, { do: 'ack' }, `${taskId} was done before: not again`);
     try {
       opts.coin?.aim(orderId, attempt);
       await opts.service.call(opts.op, orderId);
     } catch (err) {
       const why = (err as Error).message;
-      if (attempt >= maxDeliveries) return decide(opts, d, { term: true, reason: `gave up after ${attempt} deliveries: ${why}` });
-      return decide(opts, d, { nak: true, delayMs: opts.nakDelayMs }, why);
+      if (attempt >= maxDeliveries) return decided(opts, d, { do: 'term', reason: `gave up after ${attempt} deliveries: ${why}` });
+      return decided(opts, d, { do: 'nak', delayMs: opts.nakDelayMs, why });
     }
-    return decide(opts, d, 'ack');
+    opts.done?.add(taskId);
+    return decided(opts, d, { do: 'ack' });
   };
 }
+// #endregion look-decision
 
 /**
  * The seed's email worker, mistake included: a payload that does not parse is Nak'd with no delay
  * and no delivery limit (the limit is only checked after a failed send), so it returns forever.
  */
-export function seedStyleHandler(opts: TaskHandlerOptions): Handler {
+export function seedStyleHandler(opts: TaskHandlerOptions): TaskHandler {
   const correct = taskHandler(opts);
   return async (msg) => {
     try {
       parseTask<Record<string, unknown>>(msg.data, opts.required);
     } catch {
-      return decide(opts, record(opts, msg), { nak: true }, 'does not parse; the seed Naks it again');
+      return decided(opts, record(opts, msg), { do: 'nak', delayMs: 0, why: 'does not parse; the seed Naks it again' });
     }
     return correct(msg);
   };
@@ -71,12 +88,11 @@ function record(opts: TaskHandlerOptions, msg: JsMsg): Delivery | undefined {
   return opts.log?.received(opts.name ?? opts.op, msg);
 }
 
-function decide(opts: TaskHandlerOptions, d: Delivery | undefined, result: Exclude<HandlerResult, void>, detail?: string): Exclude<HandlerResult, void> {
+function decided(opts: TaskHandlerOptions, d: Delivery | undefined, decision: Decision, note?: string): Decision {
   if (d && opts.log) {
-    if (result === 'ack' || result === 'term') opts.log.settle(d, result, detail);
-    else if (result === 'leave') return result;
-    else if ('nak' in result) opts.log.settle(d, 'nak', [detail, result.delayMs ? `retry in ${result.delayMs} ms` : 'retry now'].filter(Boolean).join('; '));
-    else opts.log.settle(d, 'term', result.reason);
+    if (decision.do === 'ack') opts.log.settle(d, 'ack', note);
+    else if (decision.do === 'term') opts.log.settle(d, 'term', decision.reason);
+    else opts.log.settle(d, 'nak', `${decision.why}; ${decision.delayMs ? `retry in ${decision.delayMs} ms` : 'retry now'}`);
   }
-  return result;
+  return decision;
 }

@@ -3,6 +3,7 @@
 // JetStream messages, each confirmed by a PubAck. Each carries a message id (order + task), so a
 // retried publish inside the stream's duplicate window is recognised and not stored twice.
 import { publishJson, tasksFor, type Order, type Shop, type TaskType } from '@mq/shared';
+import { taskSubject } from './setup';
 import type { JetStreamClient } from '@nats-io/jetstream';
 
 export interface PublishedTask {
@@ -41,8 +42,9 @@ export async function placeOrder(deps: { js: JetStreamClient; shop: Shop }, orde
   for (const task of tasksFor(order)) {
     const msgId = taskMsgId(order.id, task.type);
     try {
-      const ack = await publishJson(deps.js, task.subject, task.payload, { msgID: msgId });
-      published.push({ type: task.type, subject: task.subject, msgId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
+      const subject = taskSubject(task.type);
+      const ack = await publishJson(deps.js, subject, task.payload, { msgID: msgId });
+      published.push({ type: task.type, subject, msgId, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate });
     } catch (err) {
       unpublished.push({ type: task.type, error: (err as Error).message });
     }
