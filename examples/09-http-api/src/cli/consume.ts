@@ -4,8 +4,8 @@
 import { connectNats, ms, runMain, timings } from '@mq/shared';
 import { setupGroup } from '../setup';
 import { describeEvent, startMember } from '../worker';
-import { parseConsumerArgs } from './args';
-import { consumerNats } from './consumer-nats';
+import { parseConsumerArgs } from '../cli-args';
+import { consumerNats } from '../consumer-nats';
 
 runMain(async () => {
   const { group, id, stream, failRate, realTimings } = parseConsumerArgs(process.argv.slice(2));

@@ -6,7 +6,7 @@ import { ordersStreamConfig, resolveNats, runMain } from '@mq/shared';
 import { DEFAULT_BODY_LIMIT } from '../api';
 import { startService } from '../service';
 import { LESSON_STREAM, scope } from '../setup';
-import { parseServerArgs } from './args';
+import { parseServerArgs } from '../cli-args';
 
 runMain(async () => {
   const args = parseServerArgs(process.argv.slice(2));

@@ -1,8 +1,8 @@
 // Flags and environment of the two programs a learner runs by hand (serve and consume), parsed in
 // one place so that a typo is a usage message and exit code 2, never a silently different experiment.
 import { intFlag, parseFlags, rateValue, UsageError, validateConsumerName } from '@mq/shared';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../service';
-import { DEFAULT_GROUP, LESSON_STREAM, LESSON_SUBJECTS } from '../setup';
+import { DEFAULT_HOST, DEFAULT_PORT } from './service';
+import { DEFAULT_GROUP, LESSON_STREAM, LESSON_SUBJECTS } from './setup';
 
 export const SERVER_USAGE = `usage: pnpm --filter 09-http-api serve [-- --host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--stream ${LESSON_STREAM}] [--subjects '${LESSON_SUBJECTS}']
   --host       interface to listen on (env HOST; default ${DEFAULT_HOST}, loopback only)
