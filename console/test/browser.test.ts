@@ -64,6 +64,17 @@ it('shows pending rise and fall, a mark per delivery, and redrives a dead letter
     sampleMs: 50,
     nakDelayMs: 100,
     ackWaitMs: 5_000,
+    // The burst stands still until the page has shown it: what is asserted is what a learner sees,
+    // not whether a poll happened to land inside a 100 ms drain.
+    whileBurstHeld: () =>
+      page.waitForFunction(
+        (limit) => (window as unknown as { seenPending: number[] }).seenPending.some((p) => p > limit),
+        th.pending,
+        { timeout: 5_000 },
+      ).then(
+        () => undefined,
+        () => { throw new Error(`the page never showed pending above ${th.pending} while the burst of orders stood in the queue`); },
+      ),
     afterPoison: async (relay) => {
       relay.refused.clear(); // the fault is fixed: now a redrive can succeed
       const button = page.locator(`[data-dlq="${NAMES.dlqStream}/1"] [data-testid=redrive]`);

@@ -13,7 +13,18 @@ export const RETRIES_ALLOWED = 5;
 export class MailRelay {
   latencyMs = 2;
   readonly refused = new Map<string, string>();
+  private gate?: Promise<void>;
+  /** Stop answering until the returned release() is called (a test holds a burst in the queue). */
+  hold(): () => void {
+    let release!: () => void;
+    this.gate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate = undefined;
+      release();
+    };
+  }
   async send(to: string): Promise<void> {
+    if (this.gate) await this.gate;
     await delay(this.latencyMs);
     const why = this.refused.get(to);
     if (why) throw new Error(why);

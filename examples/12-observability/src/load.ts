@@ -33,6 +33,12 @@ export interface LoadOptions {
   keep?: boolean;
   onTransition?: (t: Transition, s: Sample) => void;
   onAct?: (act: Act, what: string) => void;
+  /**
+   * Called with the burst published and the relay holding every send, so the backlog stands still
+   * until it returns (the console test waits for the page to show it). Without it the burst drains
+   * as fast as the workers go.
+   */
+  whileBurstHeld?: () => Promise<void>;
   /** Called after the poison was dead-lettered, before the load ends (e.g. to redrive it). */
   afterPoison?: (relay: MailRelay) => Promise<void>;
 }
@@ -96,8 +102,16 @@ export async function runScriptedLoad(o: LoadOptions): Promise<LoadResult> {
   try {
     monitor.start();
     await act('burst', `a sale: ${burstSize} orders at once, 2 workers, relay ${relay.latencyMs} ms`, async () => {
+      const release = o.whileBurstHeld ? relay.hold() : undefined;
       await publishOrders(admin.js, next, burstSize);
       next += burstSize;
+      if (release) {
+        try {
+          await o.whileBurstHeld!();
+        } finally {
+          release();
+        }
+      }
       await settled('the burst drained', () => !monitor.board.isFiring('pending'));
     });
 
