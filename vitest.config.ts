@@ -9,5 +9,6 @@ export default defineConfig({
     projects: ['shared', 'examples/*', 'tools/workshop', 'console'],
     reporters: ['default', './tools/summary-reporter.ts'],
     maxWorkers: 4,
+    isolate: false,
   },
 });
