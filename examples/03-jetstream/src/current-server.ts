@@ -3,7 +3,7 @@
 // per-message TTL (a push that is worthless after a while expires in the stream, `Nats-TTL`),
 // consumer pause (hold a worker's consumer until a time, server-side), and, for "retry later",
 // a scheduled message (2.12: publish now, delivered at a time) beside nak with a delay.
-import { delay, ensureDurable, ensureStream, type Nats } from '@mq/shared';
+import { delay, ensureDurable, ensureStream, natsServerVersion, versionAtLeast, type Nats } from '@mq/shared';
 import { RetentionPolicy, StorageType, type JsMsg } from '@nats-io/jetstream';
 import { SCOPE } from './setup';
 
@@ -11,16 +11,8 @@ export const LATER_STREAM = SCOPE.stream('LATER');
 export const LATER_PUSH = SCOPE.subject('later.push');
 const CONSUMER = 'push-worker';
 
-/** "2.9.10" -> true if it is at least "2.11.0". */
-export function versionAtLeast(version: string, min: string): boolean {
-  const a = version.split(/[.-]/).map(Number);
-  const b = min.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== b[i]) return (a[i] ?? 0) > b[i];
-  return true;
-}
-
 export function serverVersion(nats: Nats): string {
-  return nats.nc.info?.version ?? '0.0.0';
+  return natsServerVersion(nats.nc);
 }
 
 /** A scratch work-queue stream that allows per-message TTL (and schedules, on 2.12+). */

@@ -2,7 +2,8 @@
 // and "retry later" as a scheduled message (2.12) beside nak with a delay. On an older server the
 // scene says which version it needs and what 2.9 makes you build by hand.
 import { deleteStreamIfExists } from '@mq/shared';
-import { LATER_STREAM, retryLaterBothWays, serverVersion, setupLaterStream, ttlWhilePaused, versionAtLeast } from './current-server';
+import { versionAtLeast } from '@mq/shared';
+import { LATER_STREAM, retryLaterBothWays, serverVersion, setupLaterStream, ttlWhilePaused } from './current-server';
 import type { SceneContext } from './scene-context';
 
 export async function currentServer(c: SceneContext): Promise<void> {

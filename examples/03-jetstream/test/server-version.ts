@@ -1,14 +1,9 @@
 // Which nats-server the private test servers run (NATS_SERVER_BIN or the machine's), read once
 // from the binary, so a test of a newer server's feature can skip on an older one and say why.
-import { execFileSync } from 'node:child_process';
-import { natsServerBinary } from '@mq/shared/services';
-import { versionAtLeast } from '../src/current-server';
+import { versionAtLeast } from '@mq/shared';
+import { natsBinaryVersion } from '@mq/shared/services';
 
-export const TEST_SERVER_VERSION = (() => {
-  const bin = natsServerBinary();
-  if (!bin) return '0.0.0';
-  return /v(\d+\.\d+\.\d+)/.exec(execFileSync(bin, ['--version']).toString())?.[1] ?? '0.0.0';
-})();
+export const TEST_SERVER_VERSION = natsBinaryVersion() ?? '0.0.0';
 
 /** True when the test server is older than `min`; prints once why the tests that need it skip. */
 export function needsServer(min: string, feature: string): boolean {

@@ -38,7 +38,7 @@ runMain(async () => {
     await nats.close();
   });
   const probe = await connectNats(nats.url, { name: '04 version probe' });
-  out.say(`${nats.description}, nats-server ${probe.nc.info?.version}`);
+  out.say(nats.description);
   await probe.close();
   out.say(`The demo uses lesson 04's own streams (${DEMO_STREAMS[0]}, ...), so it never touches another lesson's ORDERS or the workshop's.`);
   const c: DemoContext = { out, url: nats.url, t, pending };

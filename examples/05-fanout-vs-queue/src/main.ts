@@ -31,7 +31,7 @@ runMain(async () => {
   out.chapter('05-fanout-vs-queue', 'Fan-out vs queue: one durable each vs one shared durable', '#05-fanout-vs-queue');
   const svc = await resolveNats();
   const nats = await connectNats(svc.url, { name: '05-fanout-vs-queue demo' });
-  out.say(`${svc.description}, nats-server ${nats.nc.info?.version}`);
+  out.say(svc.description);
   const connect = (name: string) => connectNats(svc.url, { name: `05 ${name}` });
   const cleanup = cleanupOnExit(async () => {
     await deleteStreamIfExists(nats.jsm, STREAM);

@@ -13,7 +13,7 @@ runMain(async () => {
   const service = await workshopNats(cfg.url);
   const nats = await connectNats(service.url, { name: 'publisher' });
   try {
-    console.log(`${clock()}  publisher: ${service.description}, nats-server ${nats.nc.info?.version}`);
+    console.log(`${clock()}  publisher: ${service.description}`);
     const stream = await ensureQueueStream(nats.jsm, cfg.stream, cfg.subject, withRetention(cfg.retention));
     for (let n = cfg.from; n < cfg.from + cfg.count; n++) {
       const order = makeOrder(n);

@@ -82,7 +82,7 @@ runMain(async () => {
     // #endregion look-recover
 
     say(`ready: group "${cfg.group}" on ${cfg.stream} (${group.config.filter_subject ?? 'all subjects'}), pid ${process.pid}`);
-    console.log(`              ${service.description}, nats-server ${nats.nc.info?.version}; batch ${cfg.batch}, email ${cfg.workMs} ms, AckWait ${ackWaitOf(group)} ms, FAIL_RATE ${cfg.failRate}`);
+    console.log(`              ${service.description}; batch ${cfg.batch}, email ${cfg.workMs} ms, AckWait ${ackWaitOf(group)} ms, FAIL_RATE ${cfg.failRate}`);
 
     // Ctrl-C reaches both this process and the tsx/pnpm wrappers, which relay it again: only the
     // first signal counts, later ones must not kill a worker that is finishing its message.
