@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgPool } from '@mq/shared';
 import { PrivatePostgresCluster } from '@mq/shared/services';
 import { privateNats, privateRedisFixture, type NatsFixture, type RedisFixture } from '@mq/shared/testing';
+import { runReset } from '../../tools/reset/cli';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -29,9 +30,18 @@ async function state() {
   return { streams: streams.sort(), keys: (await redis.redis.keys('*')).sort(), dbs: dbs.filter((d) => d !== 'postgres').sort() };
 }
 
+const env = () => ({ ...process.env, NATS_URL: nats.url, REDIS_URL: redis.url, DATABASE_URL: pg.url, MQ_LEARNER: '' });
+
+/** The command in-process (tools/reset/cli.ts); one test also runs the real program. */
 async function reset(...args: string[]) {
-  const env = { ...process.env, NATS_URL: nats.url, REDIS_URL: redis.url, DATABASE_URL: pg.url };
-  const r = await run(process.execPath, ['--import', 'tsx', 'tools/reset.ts', ...args], { cwd: root, env, timeout: 20_000 });
+  const lines: string[] = [];
+  const code = await runReset(args, env(), (l) => lines.push(l));
+  expect(code, `pnpm reset ${args.join(' ')} exit code`).toBe(0);
+  return `${lines.join('\n')}\n`;
+}
+
+async function resetProgram(...args: string[]) {
+  const r = await run(process.execPath, ['--import', 'tsx', 'tools/reset.ts', ...args], { cwd: root, env: env(), timeout: 20_000 });
   return r.stdout;
 }
 
@@ -64,7 +74,7 @@ describe('pnpm reset', () => {
   it('--dry-run lists the scoped names with their consumers and removes nothing', async () => {
     await seed();
     const before = await state();
-    const out = await reset('--dry-run');
+    const out = await resetProgram('--dry-run');
     for (const s of STREAMS.scoped) expect(out).toContain(`would remove stream ${s} (1 message(s); consumers: email-worker)`);
     for (const k of KEYS.scoped) expect(out).toContain(`would remove key ${k}\n`);
     for (const d of DBS.scoped) expect(out).toContain(`would remove database ${d}\n`);

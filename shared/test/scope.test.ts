@@ -5,7 +5,7 @@ import { lessonScope, SCOPED_DATABASE, SCOPED_KEY, SCOPED_STREAM } from '../src/
 
 describe('lessonScope', () => {
   it('names a lesson\'s stream, subjects, keys and databases after the lesson', () => {
-    const s = lessonScope('03', 'lesson', undefined);
+    const s = lessonScope('03', 'lesson', '');
     expect([s.stream('ORDERS'), s.subject('order.email'), s.key('queue:email'), s.database]).toEqual([
       'L03_ORDERS', 'l03.order.email', 'l03:queue:email', 'l03_',
     ]);
@@ -13,7 +13,7 @@ describe('lessonScope', () => {
   });
 
   it('gives an exercise check names of its own', () => {
-    const s = lessonScope('03', 'exercise', undefined);
+    const s = lessonScope('03', 'exercise', '');
     expect([s.stream('ORDERS'), s.subject('order.email'), s.key('q'), s.database]).toEqual(['X03_ORDERS', 'x03.order.email', 'x03:q', 'x03_']);
   });
 
@@ -34,7 +34,7 @@ describe('lessonScope', () => {
   });
 
   it('makes names that pnpm reset finds, and nothing else matches', () => {
-    for (const s of [lessonScope('01', 'lesson', undefined), lessonScope('09', 'exercise', undefined), lessonScope('02', 'lesson', 'ana')]) {
+    for (const s of [lessonScope('01', 'lesson', ''), lessonScope('09', 'exercise', ''), lessonScope('02', 'lesson', 'ana')]) {
       expect(s.stream('ORDERS'), s.stream('ORDERS')).toMatch(SCOPED_STREAM);
       expect(s.key('q'), s.key('q')).toMatch(SCOPED_KEY);
       expect(`${s.database}tasks`).toMatch(SCOPED_DATABASE);
@@ -52,7 +52,7 @@ describe('scopedNames', () => {
     const ana = scopedNames('ana');
     const mine = lessonScope('03', 'lesson', 'ana');
     const theirs = lessonScope('03', 'lesson', 'bo');
-    const plain = lessonScope('03', 'lesson', undefined);
+    const plain = lessonScope('03', 'lesson', '');
     expect(mine.stream('ORDERS')).toMatch(ana.stream);
     expect(`${mine.database}tasks`).toMatch(ana.database);
     expect(mine.key('q')).toMatch(ana.key);
@@ -60,6 +60,6 @@ describe('scopedNames', () => {
       expect(other.stream('ORDERS'), `ana's reset must spare ${other.stream('ORDERS')}`).not.toMatch(ana.stream);
       expect(other.key('q'), `ana's reset must spare ${other.key('q')}`).not.toMatch(ana.key);
     }
-    expect(scopedNames(undefined).stream).toBe(SCOPED_STREAM);
+    expect(scopedNames('').stream).toBe(SCOPED_STREAM);
   });
 });

@@ -4,6 +4,8 @@
 import { connectNats, connectRedis, DEFAULTS, defaultNatsUrl, defaultPostgresUrl, defaultRedisUrl, pgPool, scopedNames } from '@mq/shared';
 import { tcpReachable } from '@mq/shared/services';
 
+type ScopedNames = ReturnType<typeof scopedNames>;
+
 /** Names older lesson versions created on the shared servers before lessonScope existed. */
 export const LEGACY = {
   streams: ['ORDERS', 'DLQ', 'ORDERS_MAX_DELIVERIES', 'ORDER_PARTITIONS', 'NAIVE', 'F_MODES', 'F_MODES_WQ',
@@ -31,13 +33,14 @@ export interface ServiceReport {
   targets: Target[];
 }
 
-export interface Urls { nats: string; redis: string; postgres: string }
+export interface Urls { nats: string; redis: string; postgres: string; /** MQ_LEARNER: only that learner's names. */ learner?: string }
 
 export function urlsFrom(env: NodeJS.ProcessEnv): Urls {
   return {
     nats: env[DEFAULTS.nats.envVar] || defaultNatsUrl,
     redis: env[DEFAULTS.redis.envVar] || defaultRedisUrl,
     postgres: env[DEFAULTS.postgres.envVar] || defaultPostgresUrl,
+    learner: env.MQ_LEARNER || undefined,
   };
 }
 
@@ -48,7 +51,7 @@ async function reachable(url: string, port: number): Promise<boolean> {
   return tcpReachable(u.hostname || '127.0.0.1', Number(u.port) || port);
 }
 
-async function natsTargets(url: string, legacy: boolean, remove: boolean): Promise<ServiceReport> {
+async function natsTargets(url: string, legacy: boolean, remove: boolean, names: ScopedNames): Promise<ServiceReport> {
   const report: ServiceReport = { service: 'NATS', url, targets: [] };
   if (!(await reachable(url, DEFAULTS.nats.port))) return { ...report, skipped: 'nothing answers there' };
   const nats = await connectNats(url, { maxReconnectAttempts: 0, timeout: TIMEOUT_MS, name: 'mq-lessons-reset' });
@@ -56,7 +59,7 @@ async function natsTargets(url: string, legacy: boolean, remove: boolean): Promi
     if (!nats.nc.info?.jetstream) return { ...report, skipped: 'JetStream is not enabled there, so no lesson stored anything' };
     for await (const si of nats.jsm.streams.list()) {
       const name = si.config.name;
-      const scoped = scopedNames().stream.test(name);
+      const scoped = names.stream.test(name);
       if (!scoped && !(legacy && LEGACY.streams.includes(name))) continue;
       const consumers: string[] = [];
       for await (const ci of nats.jsm.consumers.list(name)) consumers.push(ci.name);
@@ -70,7 +73,7 @@ async function natsTargets(url: string, legacy: boolean, remove: boolean): Promi
   return report;
 }
 
-async function redisTargets(url: string, legacy: boolean, remove: boolean): Promise<ServiceReport> {
+async function redisTargets(url: string, legacy: boolean, remove: boolean, names: ScopedNames): Promise<ServiceReport> {
   const report: ServiceReport = { service: 'Redis', url, targets: [] };
   if (!(await reachable(url, DEFAULTS.redis.port))) return { ...report, skipped: 'nothing answers there' };
   const redis = connectRedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: TIMEOUT_MS });
@@ -86,7 +89,7 @@ async function redisTargets(url: string, legacy: boolean, remove: boolean): Prom
         cursor = next;
         for (const key of keys) {
           if (seen.has(key)) continue;
-          const scoped = scopedNames().key.test(key);
+          const scoped = names.key.test(key);
           if (scoped || (legacy && LEGACY.keys.test(key))) {
             seen.add(key);
             report.targets.push({ service: 'Redis', what: 'key', name: key, legacy: !scoped });
@@ -95,22 +98,22 @@ async function redisTargets(url: string, legacy: boolean, remove: boolean): Prom
       } while (cursor !== '0');
     }
     report.targets.sort((a, b) => a.name.localeCompare(b.name));
-    const names = report.targets.map((t) => t.name);
-    if (remove) for (let i = 0; i < names.length; i += 500) await redis.del(...names.slice(i, i + 500));
+    const keyNames = report.targets.map((t) => t.name);
+    if (remove) for (let i = 0; i < keyNames.length; i += 500) await redis.del(...keyNames.slice(i, i + 500));
   } finally {
     redis.disconnect();
   }
   return report;
 }
 
-async function postgresTargets(url: string, legacy: boolean, remove: boolean): Promise<ServiceReport> {
+async function postgresTargets(url: string, legacy: boolean, remove: boolean, names: ScopedNames): Promise<ServiceReport> {
   const report: ServiceReport = { service: 'PostgreSQL', url: url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@'), targets: [] };
   if (!(await reachable(url, DEFAULTS.postgres.port))) return { ...report, skipped: 'nothing answers there' };
   const pool = pgPool(url, { max: 1, connectionTimeoutMillis: TIMEOUT_MS });
   try {
     const { rows } = await pool.query<{ datname: string }>('SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname');
     for (const { datname } of rows) {
-      const scoped = scopedNames().database.test(datname);
+      const scoped = names.database.test(datname);
       if (scoped || (legacy && LEGACY.databases.test(datname))) {
         report.targets.push({ service: 'PostgreSQL', what: 'database', name: datname, legacy: !scoped });
       }
@@ -128,12 +131,13 @@ async function postgresTargets(url: string, legacy: boolean, remove: boolean): P
 
 /** Find (and unless dryRun, remove) what the lessons left on the three servers, all at once. */
 export async function reset(urls: Urls, opts: { legacy: boolean; dryRun: boolean }): Promise<ServiceReport[]> {
+  const names = scopedNames(urls.learner ?? '');
   const remove = !opts.dryRun;
   const guard = (p: Promise<ServiceReport>, service: Service, url: string) =>
     p.catch((err: Error): ServiceReport => ({ service, url, skipped: `failed: ${err.message}`, targets: [] }));
   return Promise.all([
-    guard(natsTargets(urls.nats, opts.legacy, remove), 'NATS', urls.nats),
-    guard(redisTargets(urls.redis, opts.legacy, remove), 'Redis', urls.redis),
-    guard(postgresTargets(urls.postgres, opts.legacy, remove), 'PostgreSQL', urls.postgres),
+    guard(natsTargets(urls.nats, opts.legacy, remove, names), 'NATS', urls.nats),
+    guard(redisTargets(urls.redis, opts.legacy, remove, names), 'Redis', urls.redis),
+    guard(postgresTargets(urls.postgres, opts.legacy, remove, names), 'PostgreSQL', urls.postgres),
   ]);
 }
