@@ -1,7 +1,9 @@
 // Start a server binary as a child process and wait until its log says it is ready.
 // Shared by the private nats-server, redis-server and postgres helpers.
-import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 export interface StartedProcess {
   child: ChildProcess;
@@ -53,15 +55,19 @@ export async function stopProcess(p: StartedProcess | undefined, signal: NodeJS.
   clearTimeout(timer);
 }
 
-/** Is there a binary with this name on PATH (or at this absolute path)? */
+/** Is there an executable with this name in `extraDirs` or on PATH? (No shell: a stat per candidate.) */
 export function findBinary(name: string, extraDirs: string[] = []): string | undefined {
-  for (const dir of extraDirs) {
-    const candidate = `${dir}/${name}`;
-    if (spawnSync('test', ['-x', candidate]).status === 0) return candidate;
+  const dirs = [...extraDirs, ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
   }
-  const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-  const path = r.stdout.trim();
-  return r.status === 0 && path ? path : undefined;
+  return undefined;
 }
 
 /** Ask the OS for a free loopback TCP port. */
