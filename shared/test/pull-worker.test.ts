@@ -5,7 +5,7 @@
 // (background refill, plain or pipelined acks) keeps every one of those promises.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
-import { ensureDurable, ensureStream, InflightWindow, ordersStreamConfig, publishJson, PullWorker, waitFor, type WorkerEvent } from '../src/index';
+import { ensureDurable, ensureStream, InflightWindow, ordersStreamConfig, publishJson, PullWorker, versionAtLeast, waitFor, type WorkerEvent } from '../src/index';
 import { privateNats, type NatsFixture } from '../src/testing';
 
 let fx: NatsFixture;
@@ -51,6 +51,41 @@ describe('PullWorker', () => {
     expect(events.map((e) => e.type)).toEqual(['ack', 'nak', 'term', 'ack']);
     const info = await fx.nats.jsm.streams.info('RESULTS');
     expect(info.state.messages).toBe(0); // work-queue: acked and termed messages are removed
+  });
+
+  it('terms with the reason where the server keeps it (2.11+), and a plain term on 2.9, which would ignore the reasoned one', async () => {
+    await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: 'REASONS', subjects: ['reasons.*'] }));
+    await ensureDurable(fx.nats.jsm, 'REASONS', 'r', { ackWaitMs: 300 });
+    const subject = 'reasons.task';
+    const advisories: { reason?: string; stream_seq?: number }[] = [];
+    const sub = fx.nats.nc.subscribe('$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.REASONS.r', {
+      callback: (_err, m) => {
+        advisories.push(m.json());
+      },
+    });
+    await publishJson(fx.nats.js, subject, { poison: true });
+    const deliveries: number[] = [];
+    const worker = new PullWorker({
+      js: fx.nats.js,
+      stream: 'REASONS',
+      consumer: 'r',
+      handler: (msg: JsMsg) => {
+        deliveries.push(msg.info.deliveryCount);
+        return { term: true, reason: 'malformed payload' };
+      },
+    }).start();
+    await waitFor(() => worker.stats.termed === 1, { what: 'the term' });
+    // An observation window of three AckWaits: a term the server ignored would come back in it.
+    await new Promise((r) => setTimeout(r, 900));
+    await worker.stop();
+    sub.unsubscribe();
+    expect(deliveries, 'deliveries of the termed message (a second one means the server ignored the term)').toEqual([1]);
+    const version = fx.nats.nc.info?.version ?? '?';
+    if (versionAtLeast(version, '2.11')) {
+      expect(advisories.map((a) => a.reason), `MSG_TERMINATED advisories on nats-server ${version}`).toEqual(['malformed payload']);
+    } else {
+      console.log(`nats-server ${version}: a term carries no reason before 2.11; the worker sent a plain term (advisories: ${advisories.length})`);
+    }
   });
 
   it('catches a throwing handler, naks the message, and keeps running', async () => {

@@ -1,12 +1,14 @@
-// The pull worker every JetStream lesson uses (seed 002's semantics): fetch a batch from a
-// durable consumer, hand each message to the handler in order, and let the handler's result
-// decide ack / nak / term. A throwing handler is caught and nak'd, fetch errors back off
+// The pull worker every JetStream lesson from 04 on uses (seed 002's semantics). It is lesson 03's
+// consumer loop (examples/03-jetstream/src/worker.ts) made reusable: fetch a batch from a durable
+// consumer, hand each message to the handler in order, and let the handler's result decide ack
+// (confirmed) / nak with a delay / term. A throwing handler is caught and nak'd, fetch errors back off
 // exponentially, and stop() drains: the messages in hand are finished before the loop ends.
 // The defaults (fetch, then a confirmed ack per message) are what the lessons teach; a throughput
 // mode (refill: 'consume', confirmAcks: false or 'pipelined') keeps pace with the raw client.
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { BackgroundLoop } from '../background-loop';
+import { versionAtLeast } from '../server-version';
 import { consoleHook, type ConsoleHook } from '../console-events';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { InflightWindow } from './inflight-window';
@@ -260,9 +262,12 @@ export class PullWorker extends BackgroundLoop {
     if (result === 'leave') {
       this.record('leave', msg, {});
     } else if (result === 'term' || 'term' in result) {
-      // Plain term(): nats-server 2.9 silently ignores term("reason"), so the reason stays client-side.
-      msg.term();
-      this.record('term', msg, { reason: typeof result === 'object' ? result.reason : undefined });
+      // term("reason") puts the reason in the server's MSG_TERMINATED advisory from 2.11 on; 2.9
+      // ignores a term that carries a reason altogether (the message comes back), so it gets a plain one.
+      const reason = typeof result === 'object' ? result.reason : undefined;
+      if (reason && this.termTakesReason()) msg.term(reason);
+      else msg.term();
+      this.record('term', msg, { reason });
     } else if ('nak' in result) {
       msg.nak(result.delayMs);
       this.record('nak', msg, { delayMs: result.delayMs });
@@ -286,6 +291,12 @@ export class PullWorker extends BackgroundLoop {
     );
     if (this.acks) await this.acks.add(confirmed);
     else await confirmed;
+  }
+
+  /** Does the server keep a term's reason (2.11+)? Asked of the connection's INFO, once it is known. */
+  private termTakesReason(): boolean {
+    const nc = this.opts.nc ?? (this.opts.js as JetStreamClient & { nc?: NatsConnection }).nc;
+    return versionAtLeast(nc?.info?.version, '2.11');
   }
 
   /** Someone wants events: the lesson's onEvent, or a console that is running right now. */
