@@ -5,7 +5,7 @@
 // events must be processed once each, in the order they were published.
 import { connectNats, ensureStream, hashUnit, PullWorker, waitFor, type Nats } from '@mq/shared';
 import { PrivateNatsServer } from '@mq/shared/services';
-import { defineExercise, describeThrown, type CheckContext, type Verdict } from '@mq/shared/workshop';
+import { defineExercise, describeThrown, importUnderTest, type CheckContext, type Verdict } from '@mq/shared/workshop';
 import { AckPolicy, RetentionPolicy, type ConsumerConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
@@ -49,12 +49,9 @@ function events(): Published[] {
 const label = (e: Published) => `event ${e.n} (order ${e.orderNo} ${e.kind})`;
 
 async function check(ctx: CheckContext): Promise<Verdict> {
-  let mod: Solution;
-  try {
-    mod = (await import(ctx.modulePath)) as Solution;
-  } catch (err) {
-    return { ok: false, problems: [`the file could not be loaded: ${describeThrown(err)}`] };
-  }
+  const loaded = await importUnderTest<Solution>(ctx.modulePath, ['partitionFor', 'partitionConsumer']);
+  if (!loaded.ok) return loaded;
+  const mod = loaded.module;
   const all = events();
   const routed: { e: Published; p: number }[] = [];
   const configs: Partial<ConsumerConfig>[] = [];

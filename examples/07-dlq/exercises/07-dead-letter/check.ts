@@ -4,7 +4,7 @@
 // and its headers, then fixes the relay, redrives with lesson 07's redrive, and sees ORD-0001 sent once.
 import { connectNats, ensureDurable, PullWorker, waitFor, type HandlerResult, type Nats } from '@mq/shared';
 import { PrivateNatsServer } from '@mq/shared/services';
-import { defineExercise, describeThrown, type CheckContext, type Verdict } from '@mq/shared/workshop';
+import { defineExercise, describeThrown, importUnderTest, type CheckContext, type Verdict } from '@mq/shared/workshop';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import { redrive } from '../../src/redrive';
 import { DLQ_STREAM, dlqSubjectFor, ORDERS_STREAM, setup, SUBJECTS } from '../../src/setup';
@@ -25,12 +25,9 @@ class RejectedError extends Error {
 }
 
 async function check(ctx: CheckContext): Promise<Verdict> {
-  let mod: Solution;
-  try {
-    mod = (await import(ctx.modulePath)) as Solution;
-  } catch (err) {
-    return { ok: false, problems: [`the file could not be loaded: ${describeThrown(err)}`] };
-  }
+  const loaded = await importUnderTest<Solution>(ctx.modulePath, ['onFailure']);
+  if (!loaded.ok) return loaded;
+  const mod = loaded.module;
   ctx.log(`starting a private nats-server; ${POISON} (refused by the relay) then ${GOOD.join(', ')}`);
   const server = await PrivateNatsServer.start();
   let nats: Nats | undefined;
