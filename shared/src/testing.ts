@@ -1,6 +1,7 @@
 // Test fixtures: each test file owns its brokers, so files run in parallel without sharing
 // streams, and tests that kill a broker only ever kill their own.
 import type { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import { connectNats, connectRedis, type Nats } from './connect';
 import { PrivateNatsServer, type PrivateNatsOptions } from './services/nats-server';
 import { PrivateRedisServer, type PrivateRedisOptions } from './services/redis-server';
@@ -34,6 +35,26 @@ export async function privateNats(opts: PrivateNatsOptions = {}): Promise<NatsFi
       await server.dispose();
     },
   };
+}
+
+/**
+ * The usual set-up of a test file, in one line: a private nats-server started before the file's
+ * tests and disposed after them. The fixture's fields are readable from the tests on.
+ *   const fx = privateNatsForFile();
+ */
+export function privateNatsForFile(opts: PrivateNatsOptions = {}): NatsFixture {
+  let fixture: NatsFixture | undefined;
+  beforeAll(async () => {
+    fixture = await privateNats(opts);
+  });
+  afterAll(() => fixture?.dispose());
+  return new Proxy({} as NatsFixture, {
+    get(_target, key) {
+      if (!fixture) throw new Error('the private nats-server starts in beforeAll: use the fixture inside hooks and tests');
+      const value = fixture[key as keyof NatsFixture];
+      return typeof value === 'function' ? value.bind(fixture) : value;
+    },
+  });
 }
 
 export interface RedisFixture {

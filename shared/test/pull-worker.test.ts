@@ -3,16 +3,12 @@
 // and the loop lives on, fetch errors back off exponentially and start afresh after a success,
 // a reconnect cuts any backoff short, stop() drains the batch in hand, and the throughput mode
 // (background refill, plain or pipelined acks) keeps every one of those promises.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { ensureDurable, ensureStream, InflightWindow, ordersStreamConfig, publishJson, PullWorker, versionAtLeast, waitFor, type WorkerEvent } from '../src/index';
-import { privateNats, type NatsFixture } from '../src/testing';
+import { privateNats, privateNatsForFile } from '../src/testing';
 
-let fx: NatsFixture;
-beforeAll(async () => {
-  fx = await privateNats();
-});
-afterAll(() => fx?.dispose());
+const fx = privateNatsForFile();
 
 async function freshStream(name: string) {
   await ensureStream(fx.nats.jsm, ordersStreamConfig({ name, subjects: [`${name.toLowerCase()}.*`] }));

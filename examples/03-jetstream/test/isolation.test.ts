@@ -2,15 +2,11 @@
 // running. Its setup and teardown touch only its own names (L03_ORDERS on l03.order.*): the story's
 // ORDERS another program uses (09's service) and 04's workshop stream keep their messages.
 import { ensureStream, ordersStreamConfig } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateNatsForFile } from '@mq/shared/testing';
+import { describe, expect, it } from 'vitest';
 import { setupOrders, STREAM, teardownOrders } from '../src/setup';
 
-let f: NatsFixture;
-beforeAll(async () => {
-  f = await privateNats();
-});
-afterAll(() => f?.dispose());
+const f = privateNatsForFile();
 
 describe("03-jetstream: lesson 03 leaves other lessons' streams alone", () => {
   it('sets up and tears down L03_ORDERS twice while ORDERS and L04_ORDERS keep their messages and their creation time', async () => {

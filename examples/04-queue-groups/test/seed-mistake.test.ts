@@ -1,16 +1,12 @@
 // The seed's code gives each worker its own durable (email-worker-1/2/3). On the work-queue ORDERS
 // stream the server refuses the second and third; on a limits stream each order is processed 3x.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeOrder } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { privateNatsForFile } from '@mq/shared/testing';
 import { perWorkerDurablesOnLimits, perWorkerDurablesOnWorkQueue } from '../src/scene-seed-mistake';
 
 const NAMES = ['email-worker-1', 'email-worker-2', 'email-worker-3'];
-let fx: NatsFixture;
-beforeAll(async () => {
-  fx = await privateNats();
-});
-afterAll(() => fx?.dispose());
+const fx = privateNatsForFile();
 
 describe('per-worker durable names on the work-queue ORDERS stream', () => {
   it('are refused: a second consumer on order.email overlaps the first (error 10100)', async () => {

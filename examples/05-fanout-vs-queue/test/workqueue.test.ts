@@ -1,14 +1,10 @@
 // The story's ORDERS stream is a work queue: it deletes a message at its first ack, so it cannot
 // serve two subscribers that both want every message. The server refuses the overlap outright.
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateNatsForFile } from '@mq/shared/testing';
+import { describe, expect, it } from 'vitest';
 import { tryFanoutOnWorkQueue } from '../src/workqueue-refusal';
 
-let f: NatsFixture;
-beforeAll(async () => {
-  f = await privateNats();
-});
-afterAll(() => f?.dispose());
+const f = privateNatsForFile();
 
 describe('05-fanout-vs-queue: fan-out on a work-queue stream', () => {
   it('accepts the first consumer, refuses a second unfiltered one (10099) and an overlapping filter (10100)', async () => {

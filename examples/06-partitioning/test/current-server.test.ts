@@ -1,18 +1,14 @@
 // What a current nats-server does natively (issue 15): the server's partition() mapping is an
 // FNV-1a hash of the token, not userId % 10 (server config since 2.8, so every version here runs
 // it); and a pinned priority group (2.11+) gives one active worker per partition with failover.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { describe, expect, it } from 'vitest';
+import { privateNatsForFile } from '@mq/shared/testing';
 import { orderEvents, partitionOf } from '../src/partitions';
 import { pinnedFailover, PINNED_SINCE } from '../src/pinned-failover';
 import { natsServerVersion, versionAtLeast } from '@mq/shared';
 import { fnv1a32, mappedPartition, serverPartitions } from '../src/subject-mapping';
 
-let fx: NatsFixture;
-beforeAll(async () => {
-  fx = await privateNats();
-});
-afterAll(() => fx?.dispose());
+const fx = privateNatsForFile();
 
 describe('06-partitioning on the server side', () => {
   it('partition(10, 1) in a subject mapping is FNV-1a(token text) % 10, not userId % 10', async () => {

@@ -2,20 +2,16 @@
 // group scrambles one user's events; per-partition consumers with max_ack_pending 1 keep every
 // user's order under random delays and naks while partitions run in parallel; and a hot user
 // delays the users who share its partition.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteStreamIfExists, ensureStream } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { privateNatsForFile } from '@mq/shared/testing';
 import { runExperiment as runScene } from '../src/experiment';
 import { fixedPlan, randomPlan, type WorkPlan } from '../src/handler';
 import { orderEvents } from '../src/partitions';
 import { ORDERS_STREAM, PARTITION_STREAM, PARTITION_SUBJECTS, resetPartitionStream, scope, setupOrdersStream } from '../src/setup';
 import { checkSubjects } from '../src/subjects-check';
 
-let fx: NatsFixture;
-beforeAll(async () => {
-  fx = await privateNats();
-});
-afterAll(() => fx?.dispose());
+const fx = privateNatsForFile();
 
 const label = (e: string) => `U123-O1:${e}`;
 const slowCreated = fixedPlan({ created: 400, paid: 100, shipped: 250 });

@@ -2,9 +2,9 @@
 // is cut off after max_deliver, the advisory is kept in a stream while the watcher is down, the
 // maxed-out message is stranded in the work-queue stream until the watcher dead-letters and
 // removes it, and a redrive processes it exactly once. On a limits stream the original is kept.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeOrder, publishJson, pushTask, waitFor, type PullWorker } from '@mq/shared';
-import { privateNats, type NatsFixture } from '@mq/shared/testing';
+import { privateNatsForFile } from '@mq/shared/testing';
 import { RetentionPolicy } from '@nats-io/jetstream';
 import { startAdvisoryWatcher, type MaxDeliveriesAdvisory, type WatcherOutcome } from '../src/advisory-watcher';
 import { listDeadLetters } from '../src/dead-letter';
@@ -12,11 +12,7 @@ import { redrive } from '../src/redrive';
 import { dlqSubjectFor, MAX_DELIVERIES_STREAM, maxDeliveriesAdvisorySubject, ORDERS_STREAM, setup, SUBJECTS } from '../src/setup';
 import { messagesIn, pushRig } from './rig';
 
-let fx: NatsFixture;
-beforeAll(async () => {
-  fx = await privateNats();
-});
-afterAll(() => fx?.dispose());
+const fx = privateNatsForFile();
 
 async function watcher(outcomes: WatcherOutcome[]): Promise<PullWorker> {
   return startAdvisoryWatcher({ js: fx.nats.js, jsm: fx.nats.jsm, onOutcome: (o) => outcomes.push(o) });
