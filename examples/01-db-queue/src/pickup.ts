@@ -9,7 +9,7 @@ import type { TaskHandler } from './handler';
 import { NaiveWorker } from './naive-worker';
 import { QueueWorker } from './worker';
 import { seededRandom } from '@mq/shared';
-import { mean, quantile } from './random';
+import { mean, quantile } from './stats';
 import type { TaskRow } from './setup';
 
 export interface PickupOptions {
