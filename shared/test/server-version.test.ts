@@ -1,6 +1,9 @@
 // Every demo's "which server" line names the server's version, asked of the server itself, so
 // output from the machine's nats-server 2.9.10 is never mistaken for a current release's.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveService } from '../src/services/resolve';
 import { natsServerBinary, PrivateNatsServer, PrivateRedisServer, redisServerBinary } from '../src/services/index';
@@ -28,5 +31,18 @@ describe('the resolved service description', () => {
     } finally {
       await s.dispose();
     }
+  });
+});
+
+describe('a demo prints the version once', () => {
+  it('no lesson appends the version again to the description that already names it', () => {
+    const root = fileURLToPath(new URL('../../examples', import.meta.url));
+    const doubled = readdirSync(root).flatMap((lesson) => {
+      const main = join(root, lesson, 'src', 'main.ts');
+      if (!existsSync(main)) return [];
+      const src = readFileSync(main, 'utf8');
+      return /description\}?, nats-server \$\{/.test(src) ? [`${lesson}/src/main.ts`] : [];
+    });
+    expect(doubled, 'demos printing "NATS (nats-server X): ..., nats-server X"').toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ runMain(async () => {
   out.chapter('03-jetstream', 'ORDERS on JetStream: PubAck, manual ack, redelivery, nak, term, dedup', '#03-jetstream');
   const svc = await resolveNats();
   const nats = await connectNats(svc.url, { name: '03-jetstream demo' });
-  out.say(`${svc.description}, nats-server ${nats.nc.info?.version}`);
+  out.say(svc.description);
   const c: SceneContext = {
     out, svc, nats, t, ackWaitMs: t.get('ackWaitMs'), nakDelayMs: t.get('nakDelayMs'),
     shop: createShop(), log: new DeliveryLog(), coin: new SeededCoin(flaky.seed), workers: [], seedCode: { on: false },

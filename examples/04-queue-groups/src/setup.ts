@@ -67,7 +67,7 @@ export async function useOrCreateGroup(jsm: Nats['jsm'], stream: string, durable
     throw new GroupRefused(
       `group "${durable}" cannot read ${opts.subject} on ${stream}: a work-queue stream gives each message to one consumer, so it allows only one ` +
         `group per subject; for several groups that each get every order, run all the workers and the publisher with ` +
-        `--stream ${SCOPE.stream('FANOUT')} --retention interest (or limits)`,
+        `--stream ${SCOPE.stream('FANOUT')} --subject ${SCOPE.subject('fanout.created')} --retention interest (or limits)`,
     );
   }
 }

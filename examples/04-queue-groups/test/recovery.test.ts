@@ -53,8 +53,25 @@ describe.concurrent('two groups on one subject', () => {
     expect(b.stderr.trim()).toBe(
       '✘ group "invoices" cannot read l04.wq2.created on L04_WQ2: a work-queue stream gives each message to one consumer, so it allows only one ' +
         'group per subject; for several groups that each get every order, run all the workers and the publisher with ' +
-        '--stream L04_FANOUT --retention interest (or limits)',
+        '--stream L04_FANOUT --subject l04.fanout.created --retention interest (or limits)',
     );
+  });
+
+  it('the refusal on the default stream names options that work: a worker started with them gets ready', async () => {
+    // The Try's setup: the default stream (L04_ORDERS on l04.order.created) with a group on it. A
+    // learner tag keeps every name apart from the other tests on this server (L04_TRY_FANOUT, ...).
+    const env = { MQ_LEARNER: 'try' };
+    const own = (args: string[]) => spawnScript('worker', ['--url', fx.url, '--work-ms', '5', ...args], { env });
+    const a = own(['--group', 'emails', '--id', 'a1']);
+    procs.push(a);
+    await withTimeout(a.ready, 20_000, 'group "emails" on the default stream getting ready');
+    const refused = await runScript('worker', ['--url', fx.url, '--group', 'invoices'], { env, timeoutMs: 15_000 });
+    expect(refused.code, 'exit code of the refused second group').toBe(1);
+    const advice = /run all the workers and the publisher with (.+) \(or limits\)/.exec(refused.stderr)?.[1];
+    expect(advice, `the options the refusal suggests, in: ${refused.stderr}`).toBeDefined();
+    const b = own([...advice!.split(' '), '--group', 'invoices', '--id', 'i9']);
+    procs.push(b);
+    await withTimeout(b.ready, 20_000, `group "invoices" started with the suggested ${advice}`);
   });
 
   it('on an interest stream: each group gets every order, and inside a group the workers share them', async () => {

@@ -56,20 +56,20 @@ describe('06-partitioning', () => {
 
   it('partition consumers with max_ack_pending 1 keep the order under the same delays', async () => {
     const { log, published } = await runScene(fx.nats, { mode: 'partitioned', partitions: 10, events: orderEvents([123]), plan: slowCreated });
-    expect(log.processedOrder(123)).toEqual([label('created'), label('paid'), label('shipped')]);
-    expect(new Set(log.attempts.map((a) => a.worker))).toEqual(new Set(['partition-3']));
-    expect(log.overtakes(published)).toEqual([]); // paid did not even start before created was done
+    expect(log.processedOrder(123), 'user 123 processed, with max_ack_pending 1').toEqual([label('created'), label('paid'), label('shipped')]);
+    expect(new Set(log.attempts.map((a) => a.worker)), 'workers that handled user 123').toEqual(new Set(['partition-3']));
+    expect(log.overtakes(published), 'user 123 events started before their predecessor was done').toEqual([]); // paid did not even start before created was done
   });
 
   it('a nak reorders a partition unless max_ack_pending is 1', async () => {
     const createdFailsOnce: WorkPlan = { workMs: () => 10, fails: (e, d) => e.event === 'created' && d === 1 };
     const loose = await runScene(fx.nats, { mode: 'partitioned', partitions: 10, events: orderEvents([123]), plan: createdFailsOnce, maxAckPending: null, batch: 10 });
-    expect(loose.log.attempts.map((a) => `${a.event}#${a.delivery}`)).toEqual(['created#1', 'paid#1', 'shipped#1', 'created#2']);
-    expect(loose.log.processedOrder(123)).toEqual([label('paid'), label('shipped'), label('created')]);
+    expect(loose.log.attempts.map((a) => `${a.event}#${a.delivery}`), 'user 123 attempts, default max_ack_pending').toEqual(['created#1', 'paid#1', 'shipped#1', 'created#2']);
+    expect(loose.log.processedOrder(123), 'user 123 processed, default max_ack_pending').toEqual([label('paid'), label('shipped'), label('created')]);
 
     const strict = await runScene(fx.nats, { mode: 'partitioned', partitions: 10, events: orderEvents([123]), plan: createdFailsOnce, batch: 10 });
-    expect(strict.log.attempts.map((a) => `${a.event}#${a.delivery}`)).toEqual(['created#1', 'created#2', 'paid#1', 'shipped#1']);
-    expect(strict.log.processedOrder(123)).toEqual([label('created'), label('paid'), label('shipped')]);
+    expect(strict.log.attempts.map((a) => `${a.event}#${a.delivery}`), 'user 123 attempts, max_ack_pending 1').toEqual(['created#1', 'created#2', 'paid#1', 'shipped#1']);
+    expect(strict.log.processedOrder(123), 'user 123 processed, max_ack_pending 1').toEqual([label('created'), label('paid'), label('shipped')]);
   });
 
   // Two orders per user (6 events each), so a nak has a later event of the same user behind it.

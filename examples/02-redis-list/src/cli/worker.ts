@@ -50,8 +50,10 @@ runMain(async () => {
     await service.close();
   };
   if (f.reset) {
+    const existing = await Promise.all(allKeys.map((k) => redis.exists(k)));
+    const present = allKeys.filter((_, i) => existing[i] === 1);
     await redis.del(...allKeys);
-    out.say(`removed ${allKeys.join(', ')}`);
+    out.say(present.length ? `removed ${present.join(', ')}` : `nothing to remove (${allKeys.join(', ')} do not exist)`);
     return close();
   }
   const done = cleanupOnExit(async () => {
