@@ -38,7 +38,12 @@ export async function verifyOne(root: string, folder: ExerciseFolder, io: Io): P
     const state = updateState(root, (s) => {
       s.passed[ex.id] = { hash: hashBefore, at: new Date().toISOString() };
     });
-    const next = discoverExercises(root).find((e) => statusOf(state, e.id, e.learnerPath) !== 'passing');
+    // The next one still to do after this one, in lesson order (then any earlier one left): a class
+    // that starts at lesson 03 is not sent back to 01 after every pass.
+    const all = discoverExercises(root);
+    const here = all.findIndex((e) => e.id === ex.id);
+    const todo = (e: (typeof all)[number]) => statusOf(state, e.id, e.learnerPath) !== 'passing';
+    const next = all.slice(here + 1).find(todo) ?? all.slice(0, here).find(todo);
     io.out(next ? `Next: pnpm verify ${next.id}` : 'Every exercise passes. Well done.');
   } else if (!passed && outcome.kind === 'verdict') {
     io.out(`Stuck? pnpm hint ${ex.id}`);

@@ -100,3 +100,24 @@ describe('pnpm workshop reset', () => {
     }
   });
 });
+
+describe('after a pass', () => {
+  it('names the next exercise still to do after this one, not the first of the course', async () => {
+    const w = workspace({ git: false });
+    try {
+      const fixtureDir = path.dirname(w.dir);
+      for (const id of ['97-sum', '98-sum']) {
+        fs.cpSync(w.dir, path.join(fixtureDir, id), { recursive: true });
+        const check = path.join(fixtureDir, id, 'check.ts');
+        fs.writeFileSync(check, fs.readFileSync(check, 'utf8').replace("id: '99-sum'", `id: '${id}'`));
+      }
+      const learner = path.join(fixtureDir, '98-sum', 'exercise.ts');
+      fs.writeFileSync(learner, fs.readFileSync(path.join(fixtureDir, '98-sum', 'solution.ts')));
+      const r = await w.run('verify', '98-sum');
+      expect(r.code, r.out).toBe(0);
+      expect(r.out, 'after 98-sum passes, 97-sum (earlier, still todo) must not come first').toContain('Next: pnpm verify 99-sum');
+    } finally {
+      w.dispose();
+    }
+  });
+});
