@@ -33,7 +33,15 @@ export async function ensureQueueStream(jsm: Nats['jsm'], stream: string, subjec
   } catch (err) {
     if (!isApiError(err, 10059)) throw err; // stream not found
   }
-  return jsm.streams.add(ordersStreamConfig({ name: stream, subjects: [subjectFamily(subject)], ...overrides }));
+  try {
+    return await jsm.streams.add(ordersStreamConfig({ name: stream, subjects: [subjectFamily(subject)], ...overrides }));
+  } catch (err) {
+    if (!isApiError(err, 10065)) throw err; // subjects overlap with an existing stream
+    throw new Error(
+      `cannot create ${stream} on ${subjectFamily(subject)}: another stream already captures those subjects ` +
+        `(each subject belongs to one stream); pick a subject of its own with --subject, e.g. --subject ${stream.toLowerCase().replace('_', '.')}.created`,
+    );
+  }
 }
 
 /** The stream config for a retention chosen on the command line. */

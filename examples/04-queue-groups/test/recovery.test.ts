@@ -74,6 +74,17 @@ describe.concurrent('two groups on one subject', () => {
     await withTimeout(b.ready, 20_000, `group "invoices" started with the suggested ${advice}`);
   });
 
+  it('a new stream on subjects another stream captures is refused in one sentence naming --subject', async () => {
+    const a = worker(['--stream', 'L04_TAKEN', '--subject', 'l04.taken.created', '--group', 'emails']);
+    await withTimeout(a.ready, 20_000, 'the first stream and group getting ready');
+    const b = await runScript('worker', ['--url', fx.url, '--stream', 'L04_TWIN', '--subject', 'l04.taken.created'], { timeoutMs: 15_000 });
+    expect(b.code, 'exit code of the worker whose stream cannot be made').toBe(1);
+    expect(b.stderr.trim()).toBe(
+      '✘ cannot create L04_TWIN on l04.taken.*: another stream already captures those subjects (each subject belongs to one ' +
+        'stream); pick a subject of its own with --subject, e.g. --subject l04.twin.created',
+    );
+  });
+
   it('on an interest stream: each group gets every order, and inside a group the workers share them', async () => {
     const args = ['--stream', 'L04_FANOUT', '--subject', 'l04.fanout.created', '--retention', 'interest'];
     const emails = [worker([...args, '--group', 'emails', '--id', 'e1']), worker([...args, '--group', 'emails', '--id', 'e2'])];
