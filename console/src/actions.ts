@@ -47,7 +47,12 @@ export async function redriveOne(
   const h = natsHeaders();
   for (const k of m.header?.keys() ?? []) if (!/^(nats|dlq)-/i.test(k)) h.set(k, m.header!.get(k));
   h.set(REDRIVEN_FROM, `${stream}/${seq}`);
-  const ack = await nats.js.publish(subject, m.data, { headers: h, msgID: `redrive:${stream}:${seq}` });
+  const ack = await nats.js.publish(subject, m.data, { headers: h, msgID: `redrive:${stream}:${seq}` }).catch(async (err: unknown) => {
+    // nats.js says "jetstream is not enabled" when nothing answers: usually the original stream is gone (07 after its demo).
+    const owner = await nats.jsm.streams.find(subject).catch(() => undefined);
+    if (!owner) throw new ActionError(409, `no stream stores ${subject} (is its stream gone?): ${stream} #${seq} stays in the DLQ`);
+    throw err;
+  });
   await nats.jsm.streams.deleteMessage(stream, seq);
   return { from: { stream, seq }, subject, stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
 }

@@ -131,6 +131,19 @@ describe('the console server', () => {
     expect((await f.nats.jsm.streams.info('L12_DLQ')).state.messages, 'left in the DLQ: the one without headers').toBe(1);
   });
 
+  it('refuses with 409, and keeps the entry, when no stream stores the original subject any more (07 after its demo)', async () => {
+    const h = natsHeaders();
+    h.set('Dlq-Original-Subject', 'l12.gone.email'); // L12_ORDERS captures l12.order.*: nothing stores this
+    const dead = await f.nats.js.publish('l12.dlq.email', 'ORD-0008', { headers: h });
+    const res = await post(rw, '/api/redrive', { stream: 'L12_DLQ', seq: dead.seq });
+    const body = (await res.json()) as { error?: string };
+    expect({ status: res.status, error: body.error }).toEqual({
+      status: 409,
+      error: `no stream stores l12.gone.email (is its stream gone?): L12_DLQ #${dead.seq} stays in the DLQ`,
+    });
+    expect((await f.nats.jsm.streams.getMessage('L12_DLQ', { seq: dead.seq }))?.string(), 'the dead letter kept').toBe('ORD-0008');
+  });
+
   it('reset needs {"confirm": true}, then removes every scoped stream', async () => {
     expect((await post(rw, '/api/reset', {})).status).toBe(400);
     const res = await post(rw, '/api/reset', { confirm: true });

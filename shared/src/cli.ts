@@ -56,7 +56,7 @@ export function rateValue(name: string, raw: string | undefined, fallback = 0, u
  */
 export function runMain(main: () => Promise<void>): void {
   main().then(
-    () => process.exit(0),
+    () => process.exit(), // process.exitCode, if main set one (e.g. 07's redrive that stopped), else 0
     (err: unknown) => {
       if (err instanceof HelpRequested) {
         console.log(err.message);

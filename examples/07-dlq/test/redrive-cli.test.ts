@@ -1,6 +1,7 @@
 // The redrive command as a learner runs it (a child process pointed at a private server through
 // NATS_URL): --dry-run changes nothing, --subject picks one subject's dead letters, and a bad flag
 // prints the usage and exits 2. One test, three processes at once: process start-up is the cost here.
+// A redrive whose original stream is gone stops, keeps the dead letter and exits 1.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,5 +62,13 @@ describe('pnpm --filter 07-dlq redrive', () => {
     expect(bad.code).toBe(2);
     expect(bad.out).toContain('--limit must be an integer');
     expect(bad.out).toContain('Usage: pnpm --filter 07-dlq redrive');
+  });
+
+  it('stops with exit code 1 and keeps the dead letter when the original stream is gone (README Try 2)', async () => {
+    await fx.nats.jsm.streams.delete(ORDERS_STREAM); // what the demo does at its end
+    const gone = await run('--subject', SUBJECTS.push);
+    expect(gone.out).toContain('redrive stopped');
+    expect(gone.code, 'a redrive that republished nothing must not exit 0 (scripts and CI read the code)').toBe(1);
+    expect((await listDeadLetters(fx.nats.jsm)).map((l) => l.original.subject)).toEqual([SUBJECTS.push]);
   });
 });

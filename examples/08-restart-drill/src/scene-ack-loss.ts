@@ -26,7 +26,7 @@ export async function sceneAckLoss(ctx: DrillContext): Promise<AckLoss[]> {
     })),
   );
   out.say('A confirmed ack means the server recorded it, not that the record reached the disk: a crash can undo it.');
-  out.say('The figure varies from run to run and by version; run with NATS_SERVER_BIN=<a current nats-server> to compare.');
+  out.say('The figure varies from run to run and by version: run it again, and with another NATS_SERVER_BIN, to compare.');
   for (const r of results) {
     ctx.summary.push({ scene: `confirmed acks after a SIGKILL, ${r.retention} (${r.version})`, result: `${r.redelivered} of ${r.confirmed} delivered again` });
   }

@@ -129,10 +129,10 @@ export default defineExercise({
   minutes: 15,
   goal: 'Retry a failed message with a delay until its last allowed delivery, then move it to the DLQ with its origin and reason in headers, and end it.',
   checks: [
-    `runs an email worker that calls your onFailure when the relay refuses ${POISON}; three good orders follow it`,
-    `counts ${POISON}'s deliveries: exactly ${MAX_DELIVERIES}, and none after it is dead-lettered`,
-    `reads the dead letter: subject <subject>.dlq, headers ${ORIGINAL_SUBJECT} and ${REASON}`,
-    'fixes the relay, redrives with lesson 07\'s redrive, and checks the email is sent exactly once',
+    `run an email worker that calls your onFailure when the relay refuses ${POISON}; three good orders follow it`,
+    `count ${POISON}'s deliveries: exactly ${MAX_DELIVERIES}, and none after it is dead-lettered`,
+    `read the dead letter: subject <subject>.dlq, headers ${ORIGINAL_SUBJECT} and ${REASON}`,
+    'fix the relay, redrive with lesson 07\'s redrive, and check the email is sent exactly once',
   ],
   check,
 });
