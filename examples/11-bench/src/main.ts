@@ -100,5 +100,7 @@ runMain(async () => {
   const title = `mq-lessons bench (${opts.mode}): ${opts.messages} x ${opts.size} B, ${report.machine.cpus} cores, ${report.when.slice(0, 10)}`;
   fs.writeFileSync(svg, renderChart(report.drivers, title));
   out.step('Written');
-  out.say(`${path.relative(process.cwd(), json)}\n${path.relative(process.cwd(), svg)}\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  // Relative to where it ran when the file is below it (results/...), absolute otherwise (--out /tmp/bench).
+  const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
+  out.say(`${shown(json)}\n${shown(svg)}\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 });
