@@ -89,7 +89,8 @@ function renderStreams(part) {
   const rows = [];
   for (const s of part.value) {
     rows.push(`<tr class="stream" data-stream="${esc(s.name)}"><td>${esc(s.name)}</td><td class="muted">${esc(s.subjects.join(' '))} · ${esc(s.retention)}</td>` +
-      `<td class="n" data-testid="messages">${num(s.messages)} msgs</td><td class="n">${bytes(s.bytes)}</td><td colspan="5"></td></tr>`);
+      // A stream has no pending of its own: its size spans the consumer columns, labelled, so it is not read as one.
+      `<td colspan="7" class="muted">stored: <span data-testid="messages">${num(s.messages)} msgs</span> · ${bytes(s.bytes)}</td></tr>`);
     for (const c of s.consumers) {
       const key = `${s.name}/${c.name}`;
       rows.push(`<tr data-consumer="${esc(key)}"><td>&nbsp;&nbsp;${esc(c.name)}</td><td class="muted">${esc(c.filter ?? '')}</td>` +
