@@ -11,13 +11,9 @@ export const LATER_STREAM = SCOPE.stream('LATER');
 export const LATER_PUSH = SCOPE.subject('later.push');
 const CONSUMER = 'push-worker';
 
-export function serverVersion(nats: Nats): string {
-  return natsServerVersion(nats.nc);
-}
-
 /** A scratch work-queue stream that allows per-message TTL (and schedules, on 2.12+). */
 export async function setupLaterStream(nats: Nats, ackWaitMs: number): Promise<void> {
-  const schedules = versionAtLeast(serverVersion(nats), '2.12.0');
+  const schedules = versionAtLeast(natsServerVersion(nats.nc), '2.12.0');
   await ensureStream(nats.jsm, {
     name: LATER_STREAM,
     subjects: [SCOPE.subject('later.>')],

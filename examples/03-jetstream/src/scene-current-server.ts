@@ -2,13 +2,13 @@
 // and "retry later" as a scheduled message (2.12) beside nak with a delay. On an older server the
 // scene says which version it needs and what 2.9 makes you build by hand.
 import { deleteStreamIfExists } from '@mq/shared';
-import { versionAtLeast } from '@mq/shared';
-import { LATER_STREAM, retryLaterBothWays, serverVersion, setupLaterStream, ttlWhilePaused } from './current-server';
+import { natsServerVersion, versionAtLeast } from '@mq/shared';
+import { LATER_STREAM, retryLaterBothWays, setupLaterStream, ttlWhilePaused } from './current-server';
 import type { SceneContext } from './scene-context';
 
 export async function currentServer(c: SceneContext): Promise<void> {
   const { out, nats } = c;
-  const version = serverVersion(nats);
+  const version = natsServerVersion(nats.nc);
   out.step(`What a current server adds: per-message TTL and consumer pause (2.11), scheduled retries (2.12); this one is ${version}`);
   if (!versionAtLeast(version, '2.11.0')) {
     out.say(`Skipped: nats-server ${version} has neither (they need 2.11). On 2.9 a TTL is a timestamp in the payload that the`);

@@ -4,7 +4,8 @@
 import type { NatsFixture } from '@mq/shared/testing';
 import { privateNats } from '@mq/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATER_STREAM, retryLaterBothWays, serverVersion, setupLaterStream, ttlWhilePaused } from '../src/current-server';
+import { natsServerVersion } from '@mq/shared';
+import { LATER_STREAM, retryLaterBothWays, setupLaterStream, ttlWhilePaused } from '../src/current-server';
 import { needsServer, TEST_SERVER_VERSION } from './server-version';
 
 const no211 = needsServer('2.11.0', 'per-message TTL and consumer pause');
@@ -14,7 +15,7 @@ let f: NatsFixture;
 beforeAll(async () => {
   if (no211) return;
   f = await privateNats();
-  expect(serverVersion(f.nats)).toBe(TEST_SERVER_VERSION);
+  expect(natsServerVersion(f.nats.nc)).toBe(TEST_SERVER_VERSION);
 });
 afterAll(() => f?.dispose());
 

@@ -3,7 +3,7 @@
 //          domain: a fault no retry fixes, until someone fixes the domain (then: redrive).
 //   push:  no dead-letter code at all. A revoked device token makes it throw on every delivery;
 //          only the consumer's max_deliver and the server's advisory notice.
-import { parseTask, type EmailTask, type FakeService, type PushTask } from '@mq/shared';
+import { parseTask, type EmailTask, type FakeService, type Handler, type PushTask } from '@mq/shared';
 import type { JsMsg } from '@nats-io/jetstream';
 
 export class RejectedError extends Error {
@@ -59,4 +59,20 @@ function keyOf(msg: JsMsg): string {
   } catch {
     return msg.string().slice(0, 20);
   }
+}
+
+/**
+ * The seed's worker (seed 001): msg.Nak() on a parse error, "put it back in the queue". A payload
+ * that can never parse comes back at once, for ever: the mistake scene 1 shows and a test proves.
+ */
+export function seedNakHandler(onDelivery: (deliveryCount: number) => void): Handler {
+  return (msg) => {
+    onDelivery(msg.info.deliveryCount);
+    try {
+      JSON.parse(msg.string());
+      return 'ack';
+    } catch {
+      return { nak: true };
+    }
+  };
 }

@@ -3,6 +3,7 @@
 import { delay, ensureDurable, PullWorker } from '@mq/shared';
 import type { DemoContext } from './demo-context';
 import { ORDERS_STREAM, SUBJECTS } from './setup';
+import { seedNakHandler } from './handler';
 
 const SEED_WORKER = 'seed-email-worker';
 
@@ -15,15 +16,7 @@ export async function sceneSeedNak({ nats, out, ackWaitMs }: DemoContext): Promi
     js: nats.js,
     stream: ORDERS_STREAM,
     consumer: SEED_WORKER,
-    handler: (msg) => {
-      deliveries = msg.info.deliveryCount;
-      try {
-        JSON.parse(msg.string());
-        return 'ack';
-      } catch {
-        return { nak: true }; // seed 001: msg.Nak() on a parse error: "put it back in the queue"
-      }
-    },
+    handler: seedNakHandler((n) => (deliveries = n)), // seed 001: msg.Nak() on a parse error
   }).start();
   await delay(1_000); // a demo: watch it spin for one second
   await worker.stop();

@@ -8,6 +8,7 @@ import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { DLQ_HEADERS, listDeadLetters, publishDeadLetter } from '../src/dead-letter';
 import { redrive, redriveMsgId } from '../src/redrive';
 import { DLQ_STREAM, dlqStreamConfig, dlqSubjectFor, ORDERS_STREAM, setup, SUBJECTS } from '../src/setup';
+import { seedNakHandler } from '../src/handler';
 import { emailRig, messagesIn, type Rig } from './rig';
 
 let fx: NatsFixture;
@@ -144,15 +145,7 @@ describe('07-dlq (a): dead letters from the business layer', () => {
       stream: ORDERS_STREAM,
       consumer: 'seed-email-worker',
       backoff: { initialMs: 20, maxMs: 200 },
-      handler: (msg) => {
-        deliveries = msg.info.deliveryCount;
-        try {
-          JSON.parse(msg.string());
-          return 'ack';
-        } catch {
-          return { nak: true };
-        }
-      },
+      handler: seedNakHandler((n) => (deliveries = n)),
     }).start();
     await waitFor(() => deliveries >= 50, { timeoutMs: 5_000, what: '50 deliveries of the same message' });
     await worker.stop();
