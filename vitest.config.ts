@@ -1,14 +1,20 @@
-// One test command for the whole repo: every workspace package is a vitest project,
-// so `pnpm test` verifies every lesson and `pnpm --filter X test` runs just one.
-// Lesson tests mostly wait on brokers (AckWait, redelivery), not on the CPU, so more files run
-// at once than this 2-core machine has cores.
+// One test command for the whole repo: `pnpm test` runs every package's test/ folder as ONE vitest
+// project, so the 4 worker processes (isolate: false) stay up for the whole run and import the
+// clients and @mq/shared once each. Vitest never shares a worker between projects: with a project per
+// package it started ~50 workers a run, ~11 s of this 2-core machine's time.
+// One lesson: `pnpm vitest run examples/04-queue-groups` here, or `pnpm --filter 04-queue-groups test`
+// (each package keeps its own vitest.config.ts for that).
+// Lesson tests mostly wait on brokers (AckWait, redelivery), not on the CPU, so more files run at
+// once than this machine has cores.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    projects: ['shared', 'examples/*', 'tools/workshop', 'console'],
+    include: ['shared/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'tools/workshop/test/**/*.test.ts', 'console/test/**/*.test.ts'],
     reporters: ['default', './tools/summary-reporter.ts'],
     maxWorkers: 4,
     isolate: false,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });
