@@ -14,6 +14,8 @@ export default defineConfig({
     reporters: ['default', './tools/summary-reporter.ts'],
     maxWorkers: 4,
     isolate: false,
+    // Lesson programs that tests start as children run from bundles built once per run (tools/test-programs.ts).
+    globalSetup: ['./tools/test-programs.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, natsServerBinary, startProcess, stopProcess, type StartedProcess } from '@mq/shared/services';
+import { freePort, natsServerBinary, programArgv, startProcess, stopProcess, type StartedProcess } from '@mq/shared/services';
 import { privateNats, privateRedis, type NatsFixture } from '@mq/shared/testing';
 import { LESSON_NEEDS } from '../../tools/doctor/needs';
 
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function doctor(env: Record<string, string>) {
   const t0 = performance.now();
-  const r = await run(process.execPath, ['--import', 'tsx', 'tools/doctor.ts'], {
+  const r = await run(process.execPath, programArgv('tools/doctor.ts', root), {
     cwd: root,
     env: { ...process.env, DATABASE_URL: DEAD_PG, AMQP_URL: 'amqp://127.0.0.1:1', ...env },
     timeout: 15_000,

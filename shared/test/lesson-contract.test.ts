@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 import { lessonPrograms, lessonReadmeProblems } from '../../tools/docs/lesson-readme';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -79,7 +80,7 @@ describe('a lesson whose service does not answer', () => {
 
   it.each(SERVICE_LESSONS)('%s names %s and the fix in one sentence, exit 1', async (lesson, envVar, script) => {
     const env = { ...process.env, [envVar]: DEAD[envVar] };
-    const err = await run(process.execPath, ['--import', 'tsx', script], { cwd: path.join(root, 'examples', lesson), env, timeout: 20_000 }).then(
+    const err = await run(process.execPath, programArgv(script, path.join(root, 'examples', lesson)), { cwd: path.join(root, 'examples', lesson), env, timeout: 20_000 }).then(
       () => undefined,
       (e: { code: number; stderr: string; stdout: string }) => e,
     );

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '@mq/shared';
+import { programArgv } from '@mq/shared/services';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -23,8 +24,9 @@ afterAll(async () => {
 
 /** Start a lesson's program against the private server; its output accumulates in `out`. */
 function start(lesson: string, program: string, args: string[] = []) {
-  const child = spawn(process.execPath, ['--import', 'tsx', program, ...args], {
-    cwd: path.join(root, 'examples', lesson),
+  const cwd = path.join(root, 'examples', lesson);
+  const child = spawn(process.execPath, [...programArgv(program, cwd), ...args], {
+    cwd,
     env: { ...process.env, NATS_URL: fx.url, MQ_LEARNER: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 import { syncAll, syncLooks } from '../../tools/docs/look';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -72,11 +73,11 @@ describe('docs:sync on a fixture lesson', () => {
     fs.writeFileSync(path.join(lesson, 'README.md'), readme('stale\n'));
     const env = { ...process.env, MQ_DOCS_ROOT: tmp };
     const cli = path.join(root, 'tools/docs-sync.ts');
-    const failed = await run(process.execPath, ['--import', 'tsx', cli, '--check'], { env, cwd: root }).then(() => undefined, (e) => e);
+    const failed = await run(process.execPath, [...programArgv(cli), '--check'], { env, cwd: root }).then(() => undefined, (e) => e);
     expect(failed?.code).toBe(1);
     expect(failed?.stderr).toContain('examples/42-fixture/README.md: look src/worker.ts#consume differs from its source at README line 6');
     expect(fs.readFileSync(path.join(lesson, 'README.md'), 'utf8'), '--check must not write').toBe(readme('stale\n'));
-    const fixed = await run(process.execPath, ['--import', 'tsx', cli], { env, cwd: root });
+    const fixed = await run(process.execPath, programArgv(cli), { env, cwd: root });
     expect(fixed.stdout).toContain('rewrote examples/42-fixture/README.md');
     expect(fs.readFileSync(path.join(lesson, 'README.md'), 'utf8')).toBe(readme(synced));
   });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgPool } from '@mq/shared';
-import { PrivatePostgresCluster } from '@mq/shared/services';
+import { PrivatePostgresCluster, programArgv } from '@mq/shared/services';
 import { privateNats, privateRedisFixture, type NatsFixture, type RedisFixture } from '@mq/shared/testing';
 import { runReset } from '../../tools/reset/cli';
 
@@ -41,7 +41,7 @@ async function reset(...args: string[]) {
 }
 
 async function resetProgram(...args: string[]) {
-  const r = await run(process.execPath, ['--import', 'tsx', 'tools/reset.ts', ...args], { cwd: root, env: env(), timeout: 20_000 });
+  const r = await run(process.execPath, [...programArgv('tools/reset.ts', root), ...args], { cwd: root, env: env(), timeout: 20_000 });
   return r.stdout;
 }
 

@@ -5,14 +5,14 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = path.resolve(pkgDir, '../../node_modules/.bin/tsx');
 
 function runDemo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    execFile(tsx, ['src/main.ts', ...args], { cwd: pkgDir, timeout: 15_000, env: { ...process.env, MQ_REAL_TIMINGS: '' } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...programArgv('src/main.ts', pkgDir), ...args], { cwd: pkgDir, timeout: 15_000, env: { ...process.env, MQ_REAL_TIMINGS: '' } }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout, stderr, ms: performance.now() - started });
     });

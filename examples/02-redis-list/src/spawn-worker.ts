@@ -1,9 +1,9 @@
-// Start crashy-worker.ts as a real child process (node + the tsx loader, so the pid we kill is
-// the worker itself, not a wrapper), wait until it says which task it took, and let the caller
+// Start crashy-worker.ts as a real child process (programArgv: node + the tsx loader, or the test
+// suite's bundle of it, so the pid we kill is the worker itself, not a wrapper), wait until it says which task it took, and let the caller
 // SIGKILL it.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { programArgv } from '@mq/shared/services';
 
 /** Which queue's claim the child uses: BRPOP, BLMOVE (reliable list) or XREADGROUP (stream). */
 export type CrashyMode = 'list' | 'reliable' | 'stream';
@@ -31,10 +31,9 @@ export interface CrashyChild {
 }
 
 const script = fileURLToPath(new URL('./crashy-worker.ts', import.meta.url));
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export function spawnCrashyWorker(spec: CrashySpec, timeoutMs = 20_000): Promise<CrashyChild> {
-  const args = ['--import', tsxLoader, script, '--url', spec.url, '--mode', spec.mode, '--key', spec.key, '--ledger', spec.ledger];
+  const args = [...programArgv(script), '--url', spec.url, '--mode', spec.mode, '--key', spec.key, '--ledger', spec.ledger];
   if (spec.group) args.push('--group', spec.group);
   if (spec.name) args.push('--name', spec.name);
   if (spec.workMs !== undefined) args.push('--work-ms', String(spec.workMs));

@@ -3,8 +3,7 @@
 // it claims, and the figures are sane.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { programArgv } from '@mq/shared/services';
 import { expect, it } from 'vitest';
 import type { AofBenchRow } from '../src/aof-cost';
 import { cleanupAfterEach } from './cleanup';
@@ -17,9 +16,8 @@ const cleanup = cleanupAfterEach();
 const BENCH_DEADLINE_MS = 20_000;
 function runBenchCli(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('../src/bench-aof.ts', import.meta.url));
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', tsx, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, [...programArgv(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     // The whole group, even after the bench itself has exited: a bench that died without

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { programArgv } from '@mq/shared/services';
 import { privateRedisFixture, type RedisFixture } from '@mq/shared/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 const reset = async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('src', 'cli', 'worker.ts'), '--reset'], {
+  const { stdout } = await promisify(execFile)(process.execPath, [...programArgv(path.join('src', 'cli', 'worker.ts'), PACKAGE_DIR), '--reset'], {
     cwd: PACKAGE_DIR,
     env: { ...process.env, REDIS_URL: fx.url, MQ_LEARNER: '' },
   });

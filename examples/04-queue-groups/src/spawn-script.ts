@@ -1,9 +1,11 @@
 // Run this lesson's scripts (src/cli/worker.ts, src/cli/publish.ts) as real OS processes. We start
-// `node --import tsx <script>` rather than the tsx CLI: the CLI runs the script in a grandchild,
-// so SIGKILL would hit the wrapper and leave the real worker running. Here the pid IS the worker.
+// `node --import tsx <script>` (programArgv; under `pnpm test`, a bundle of the script) rather than
+// the tsx CLI: the CLI runs the script in a grandchild, so SIGKILL would hit the wrapper and leave
+// the real worker running. Here the pid IS the worker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { programArgv } from '@mq/shared/services';
 import { parseReadyLine, parseWorkerLine, type WorkerLine } from './worker-line';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,7 +36,7 @@ export interface SpawnOptions {
 export function spawnScript(script: Script, args: string[], opts: SpawnOptions = {}): ScriptProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (!opts.env?.FAIL_RATE) delete env.FAIL_RATE;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', `${script}.ts`), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...programArgv(path.join('src', 'cli', `${script}.ts`), PACKAGE_DIR), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A worker outliving its parent (Ctrl-C on the demo) would keep (and re-create) its stream.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { ensureStream, waitFor } from '@mq/shared';
+import { programArgv } from '@mq/shared/services';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import type { JetStreamManager } from '@nats-io/jetstream';
 
@@ -37,7 +38,7 @@ type OnOutput = (outSoFar: string, kill: () => void) => void;
 
 function demo(url: string, args: string[] = [], onLine?: OnOutput): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: pkg, env: { ...process.env, NATS_URL: url } });
+    const child = spawn(process.execPath, [...programArgv('src/main.ts', pkg), ...args], { cwd: pkg, env: { ...process.env, NATS_URL: url } });
     let out = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
     const take = (b: Buffer) => {

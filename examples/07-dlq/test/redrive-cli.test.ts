@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 import { privateNats, type NatsFixture } from '@mq/shared/testing';
 import { listDeadLetters, publishDeadLetter } from '../src/dead-letter';
 import { REDRIVEN_FROM } from '../src/redrive';
@@ -27,9 +28,9 @@ beforeAll(async () => {
 afterAll(() => fx?.dispose());
 
 function run(...args: string[]): Promise<{ code: number | null; out: string }> {
-  // One node process with the tsx loader (what the `redrive` script runs), not the tsx CLI, which
+  // One node process with the tsx loader (what the `redrive` script runs) or its bundle, not the tsx CLI, which
   // would run the script in a grandchild that a kill of the CLI leaves behind.
-  const argv = ['--import', 'tsx', 'src/cli/redrive.ts', ...args];
+  const argv = [...programArgv('src/cli/redrive.ts', pkg), ...args];
   return promisify(execFile)(process.execPath, argv, { cwd: pkg, env: { ...process.env, NATS_URL: fx.url }, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' }).then(
     ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
     (err: { code: number | null; killed?: boolean; stdout: string; stderr: string }) => ({

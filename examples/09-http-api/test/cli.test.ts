@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 import type { NatsFixture } from '@mq/shared/testing';
 import { UsageError, waitFor } from '@mq/shared';
 import { parseConsumerArgs, parseServerArgs } from '../src/cli-args';
@@ -24,7 +25,7 @@ interface Run {
 }
 
 function run(script: string, args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: pkgDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...programArgv(script, pkgDir), ...args], { cwd: pkgDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));

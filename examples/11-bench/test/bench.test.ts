@@ -3,10 +3,14 @@
 // keeps, and every claim of the story's table gets a verdict. Not a performance assertion: speed
 // claims live in the bench's output (and README), measured as ratios, never in a timed test.
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { programArgv } from '@mq/shared/services';
 import { QUICK, runBench, type BenchReport } from '../src/bench';
 import { renderChart } from '../src/chart';
 import { STORY_CLAIMS, storyVerdicts } from '../src/story-table';
+
+const pkgDir = path.resolve(import.meta.dirname, '..');
 
 const DRIVERS = ['pg-poll', 'pg-notify', 'redis-list', 'redis-streams', 'nats-core', 'jetstream-sync', 'jetstream-async', 'rabbitmq'];
 
@@ -87,8 +91,8 @@ describe('the bench command line', () => {
     let stderr = '';
     try {
       // A hang must not outlive the test: SIGKILL after 15 s (a usage error exits long before).
-      execFileSync(process.execPath, ['--import', 'tsx', 'src/main.ts', '--bogus'], {
-        cwd: new URL('..', import.meta.url),
+      execFileSync(process.execPath, [...programArgv('src/main.ts', pkgDir), '--bogus'], {
+        cwd: pkgDir,
         encoding: 'utf8',
         stdio: 'pipe',
         timeout: 15_000,

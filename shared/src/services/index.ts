@@ -18,3 +18,5 @@ export type { ContainerKind } from './containers';
 // lesson would get (pnpm doctor); lessons use resolveNats / resolveRedis / resolveDatabase.
 export { resolveService } from './resolve';
 export { natsBinaryVersion } from './nats-version';
+// How tests and demos start one of this repo's TypeScript programs as a child process.
+export { programArgv } from './program';
