@@ -12,6 +12,13 @@ export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 export type Script = 'worker' | 'publish';
 
+// A worker outliving its parent (Ctrl-C on the demo) would keep (and re-create) its stream, so every
+// child still running when this process exits is SIGKILLed: one exit listener for all of them.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export interface ScriptProcess {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -37,10 +44,8 @@ export function spawnScript(script: Script, args: string[], opts: SpawnOptions =
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (!opts.env?.FAIL_RATE) delete env.FAIL_RATE;
   const child = spawn(process.execPath, [...programArgv(path.join('src', 'cli', `${script}.ts`), PACKAGE_DIR), ...args], { cwd: PACKAGE_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // A worker outliving its parent (Ctrl-C on the demo) would keep (and re-create) its stream.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('close', () => process.off('exit', killOnExit));
+  live.add(child);
+  child.once('close', () => live.delete(child));
   let out = '';
   let err = '';
   let partial = '';

@@ -17,7 +17,7 @@ afterAll(() => ws.dispose());
 describe('pnpm verify --solutions', () => {
   it('passes the solution, fails the stub and the wrong file with its expect text, and ends with the summary line', async () => {
     const r = await ws.run('verify', '--solutions');
-    expect(r.code).toBe(0);
+    expect(r.code, r.out).toBe(0);
     expect(r.lines.filter((l) => l.startsWith('✔ ')).map((l) => l.replace(/ \([\d.]+ m?s\).*/, '')).sort()).toEqual([
       '✔ 99-sum: solution.ts passes',
       '✔ 99-sum: the untouched exercise.ts fails',
