@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     name: '10-cluster',
     isolate: false,
+    globalSetup: ['../../tools/test-programs.ts'], // lesson programs run from per-run bundles (CONTRIBUTING: Tests)
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
