@@ -52,7 +52,7 @@ export function postgresBinDir(): string | undefined {
 }
 
 /**
- * A private PostgreSQL cluster (initdb + postgres) on a free port with trust auth.
+ * A private PostgreSQL cluster (a copy of an initdb'd template + postgres) on a free port with trust auth.
  * PostgreSQL refuses to run as root, so as root we run it as the `postgres` user.
  */
 export class PrivatePostgresCluster extends ManagedProcess {
@@ -72,9 +72,9 @@ export class PrivatePostgresCluster extends ManagedProcess {
     const runAs = process.getuid?.() === 0 ? userIds('postgres') : undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-pg-'));
     fs.chmodSync(dir, 0o777);
-    const data = path.join(dir, 'data');
-    const init = spawnSync(`${bin}/initdb`, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], { encoding: 'utf8', ...(runAs ?? {}) });
-    if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+    // cp -a keeps the owner (postgres, when we are root) and the 0700 the server insists on.
+    const copy = spawnSync('cp', ['-a', templateDataDir(bin, runAs), path.join(dir, 'data')], { encoding: 'utf8' });
+    if (copy.status !== 0) throw new Error(`copying the initdb template failed: ${copy.stderr}`);
     return withFreshPorts(async () => {
       const cluster = new PrivatePostgresCluster(await freePort(), dir, bin, runAs);
       await cluster.launch();
@@ -97,6 +97,39 @@ export class PrivatePostgresCluster extends ManagedProcess {
     // spawn's uid/gid (not runuser) so our signals reach postgres itself.
     return { binary: `${this.bin}/postgres`, args, ready: /ready to accept connections/, timeoutMs: 20_000, spawn: this.runAs ?? {} };
   }
+}
+
+/**
+ * A freshly initdb'd data directory for this PostgreSQL and user, made once and kept in the temp
+ * folder: each private cluster starts from a copy (~40 ms) instead of its own initdb (~0.9 s of CPU,
+ * and the suite starts four). It is never started itself, so every copy is as initdb left it.
+ */
+function templateDataDir(bin: string, runAs?: { uid: number; gid: number }): string {
+  const version = path.basename(path.dirname(bin)); // /usr/lib/postgresql/<version>/bin
+  const home = path.join(os.tmpdir(), `mq-pg-template-${version}-${runAs?.uid ?? process.getuid?.() ?? 0}`);
+  const data = path.join(home, 'data');
+  if (fs.existsSync(path.join(home, 'complete'))) return data;
+  const building = fs.mkdtempSync(`${home}.building-`);
+  fs.chmodSync(building, 0o777);
+  const init = spawnSync(`${bin}/initdb`, ['-D', path.join(building, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
+    encoding: 'utf8',
+    ...(runAs ?? {}),
+  });
+  if (init.status !== 0) {
+    fs.rmSync(building, { recursive: true, force: true });
+    throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+  }
+  fs.writeFileSync(path.join(building, 'complete'), `initdb of ${bin}\n`);
+  try {
+    fs.renameSync(building, home); // atomic: of two processes building it at once, one keeps its copy
+  } catch {
+    if (!fs.existsSync(path.join(home, 'complete'))) {
+      fs.rmSync(home, { recursive: true, force: true }); // a template something half removed
+      fs.renameSync(building, home);
+    }
+    fs.rmSync(building, { recursive: true, force: true });
+  }
+  return data;
 }
 
 function userIds(name: string): { uid: number; gid: number } {
