@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { programArgv } from '@mq/shared/services';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ProbeResult, ProbeRun } from '../../tools/docs/program-probe';
 import { lessonPrograms, lessonReadmeProblems } from '../../tools/docs/lesson-readme';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -41,24 +41,10 @@ describe.each(lessons)('%s', (name) => {
   });
 });
 
-describe('--help', () => {
-  const programs = lessons.flatMap((l) => lessonPrograms(root, l).map((p) => ({ lesson: l, program: p })));
-
-  it('prints usage on stdout and exits 0 for every src/main.ts and src/cli/*.ts', async () => {
-    // All programs in one Node process (tools/docs/help-probe.ts): a start-up per program was the
-    // suite's largest CPU cost. 04's own test still runs its three programs as real processes.
-    const args = programs.map((p) => `${path.join(root, 'examples', p.lesson)}::${p.program}`);
-    const probe = path.join(root, 'tools/docs/help-probe.ts');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, ...args], { cwd: root, timeout: 60_000, maxBuffer: 8 << 20 });
-    const results = JSON.parse(stdout.trim().split('\n').pop()!) as { program: string; code: number | string; stdout: string; stderr: string }[];
-    expect(results.map((r) => r.program), 'every program was asked').toHaveLength(programs.length);
-    const failures = results.flatMap((r) => {
-      if (r.code !== 0) return [`${r.program}: exit ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`];
-      return /usage/i.test(r.stdout) ? [] : [`${r.program}: no usage on stdout`];
-    });
-    expect(failures, 'programs whose --help fails').toEqual([]);
-  }, 90_000);
-});
+// Every program's --help and every service lesson's dead-service run, in ONE Node process through tsx
+// (tools/docs/program-probe.ts): a start-up per program was the suite's largest CPU cost. 04's own
+// test still runs its programs as real processes.
+const programs = lessons.flatMap((l) => lessonPrograms(root, l).map((p) => ({ lesson: l, program: p })));
 
 // Lessons that find a shared service (the others always start private servers they own).
 const SERVICE_LESSONS: [lesson: string, envVar: string, script: string][] = [
@@ -73,21 +59,49 @@ const SERVICE_LESSONS: [lesson: string, envVar: string, script: string][] = [
 ];
 const DEAD: Record<string, string> = { NATS_URL: 'nats://127.0.0.1:1', REDIS_URL: 'redis://127.0.0.1:1', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' };
 
+let help: ProbeResult[];
+let dead: ProbeResult[];
+beforeAll(async () => {
+  const helpRuns: ProbeRun[] = programs.map((p) => ({ dir: path.join(root, 'examples', p.lesson), program: p.program, args: ['--help'] }));
+  const deadRuns: ProbeRun[] = SERVICE_LESSONS.map(([lesson, envVar, program]) => ({
+    dir: path.join(root, 'examples', lesson),
+    program,
+    args: [],
+    env: { [envVar]: DEAD[envVar] },
+  }));
+  const probe = path.join(root, 'tools/docs/program-probe.ts');
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', probe, JSON.stringify([...helpRuns, ...deadRuns])], {
+    cwd: root,
+    timeout: 80_000,
+    maxBuffer: 8 << 20,
+  });
+  const results = JSON.parse(stdout.trim().split('\n').pop()!) as ProbeResult[];
+  help = results.slice(0, helpRuns.length);
+  dead = results.slice(helpRuns.length);
+}, 90_000);
+
+describe('--help', () => {
+  it('prints usage on stdout and exits 0 for every src/main.ts and src/cli/*.ts', () => {
+    expect(help.map((r) => r.program), 'every program was asked').toHaveLength(programs.length);
+    const failures = help.flatMap((r) => {
+      if (r.code !== 0) return [`${r.program}: exit ${r.code}: ${r.stderr.trim().split('\n')[0] ?? ''}`];
+      return /usage/i.test(r.stdout) ? [] : [`${r.program}: no usage on stdout`];
+    });
+    expect(failures, 'programs whose --help fails').toEqual([]);
+  });
+});
+
 describe('a lesson whose service does not answer', () => {
   it('covers lessons that exist (a renamed lesson must not drop out silently)', () => {
     for (const [l] of SERVICE_LESSONS) expect(lessons).toContain(l);
   });
 
-  it.each(SERVICE_LESSONS)('%s names %s and the fix in one sentence, exit 1', async (lesson, envVar, script) => {
-    const env = { ...process.env, [envVar]: DEAD[envVar] };
-    const err = await run(process.execPath, programArgv(script, path.join(root, 'examples', lesson)), { cwd: path.join(root, 'examples', lesson), env, timeout: 20_000 }).then(
-      () => undefined,
-      (e: { code: number; stderr: string; stdout: string }) => e,
-    );
-    expect(err, 'the lesson should fail').toBeDefined();
-    expect(err!.code).toBe(1);
-    const lines = err!.stderr.trim().split('\n').filter(Boolean);
-    expect(lines).toHaveLength(1);
+  it.each(SERVICE_LESSONS.map((l, i) => [...l, i] as const))('%s names %s and the fix in one sentence, exit 1', (lesson, envVar, _script, i) => {
+    const r = dead[i];
+    expect(r.program).toBe(`${lesson}/src/main.ts`);
+    expect(r.code, `${lesson}'s exit code with ${envVar}=${DEAD[envVar]}; it said: ${r.stderr}`).toBe(1);
+    const lines = r.stderr.trim().split('\n').filter(Boolean);
+    expect(lines, `${lesson}'s stderr`).toHaveLength(1);
     expect(lines[0]).toContain(DEAD[envVar]);
     expect(lines[0]).toContain('docker compose up -d');
   });
