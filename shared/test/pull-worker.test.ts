@@ -212,6 +212,46 @@ describe('PullWorker', () => {
     const base = { js: fx.nats.js, stream: 'ORDERS', handler: () => {} };
     expect(() => new PullWorker({ ...base, consumer: 'order.processor' })).toThrow(/consumer \(queue\) name "order.processor" is invalid/);
     expect(() => new PullWorker({ ...base, consumer: 'ok', batch: 0 })).toThrow(/batch must be a positive integer/);
+    expect(() => new PullWorker({ ...base, consumer: 'ok', progressEveryMs: 0 })).toThrow(/progressEveryMs must be a positive integer, got 0/);
+  });
+});
+
+describe('PullWorker with a handler slower than AckWait', () => {
+  // Two workers share one consumer whose AckWait is 400 ms; the one message takes 1200 ms to handle.
+  async function slowOrder(stream: string, progressEveryMs?: number): Promise<{ handled: string[]; acked: number }> {
+    await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: stream, subjects: [`${stream.toLowerCase()}.*`] }));
+    await ensureDurable(fx.nats.jsm, stream, 'w', { ackWaitMs: 400 });
+    await publishJson(fx.nats.js, `${stream.toLowerCase()}.task`, { orderId: 'ORD-0001' });
+    const handled: string[] = [];
+    const worker = (name: string) =>
+      new PullWorker({
+        js: fx.nats.js,
+        stream,
+        consumer: 'w',
+        batch: 1,
+        progressEveryMs,
+        handler: async (msg) => {
+          handled.push(`worker ${name} got delivery ${msg.info.deliveryCount}`);
+          await new Promise((r) => setTimeout(r, 1_200));
+        },
+      }).start();
+    const workers = [worker('a'), worker('b')];
+    const acked = () => workers.reduce((n, w) => n + w.stats.acked, 0);
+    // Done when the first handling ends: by then a redelivery (due at 400 ms) has happened or never will.
+    await waitFor(() => acked() >= 1 && handled.length >= 1, { timeoutMs: 10_000, what: 'the slow order handled' });
+    await Promise.all(workers.map((w) => w.stop()));
+    return { handled: handled.map((h) => h.replace(/worker [ab]/, 'a worker')), acked: acked() };
+  }
+
+  it('without progressEveryMs, the second worker gets the message at AckWait while the first still works on it', async () => {
+    const r = await slowOrder('SLOW_PLAIN');
+    expect(r.handled, 'deliveries of the slow order').toEqual(['a worker got delivery 1', 'a worker got delivery 2']);
+  });
+
+  it('with progressEveryMs (working() every 150 ms), only the worker that has it handles it', async () => {
+    const r = await slowOrder('SLOW_PROGRESS', 150);
+    expect(r.handled, 'deliveries of the slow order').toEqual(['a worker got delivery 1']);
+    expect(r.acked).toBe(1);
   });
 });
 

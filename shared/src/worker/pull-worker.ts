@@ -3,6 +3,7 @@
 // consumer, hand each message to the handler in order, and let the handler's result decide ack
 // (confirmed) / nak with a delay / term. A throwing handler is caught and nak'd, fetch errors back off
 // exponentially, and stop() drains: the messages in hand are finished before the loop ends.
+// progressEveryMs sends working() while a slow handler runs, as 03's loop shows by hand.
 // The defaults (fetch, then a confirmed ack per message) are what the lessons teach; a throughput
 // mode (refill: 'consume', confirmAcks: false or 'pipelined') keeps pace with the raw client.
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
@@ -56,6 +57,15 @@ export interface PullWorkerOptions {
   /** Nak delay for a throwing handler (default: none, immediate redelivery). */
   errorNakDelayMs?: number;
   /**
+   * While the handler runs, tell the server every this many ms that the message is still being
+   * worked on (working(): its AckWait starts again), so a handler that may take longer than AckWait
+   * keeps its message instead of a second worker getting it too. Keep it well below AckWait.
+   * Default: off. Then a handler slower than AckWait has its message redelivered to another worker
+   * while it still runs; and with it on, a handler that hangs holds its message until the worker
+   * dies, so give such handlers their own time limit.
+   */
+  progressEveryMs?: number;
+  /**
    * true (default): wait for the server to confirm each ack before the next message. A confirmed
    * ack means the server received and recorded the ack (a work-queue stream then deletes the
    * message); it is not a promise the message can never come back: after a SIGKILL, nats-server
@@ -104,11 +114,11 @@ function rejectable(): { promise: Promise<never>; reject(err: Error): void } {
   return { promise, reject };
 }
 
-type Resolved = Required<Omit<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent' | 'nc'>>;
+type Resolved = Required<Omit<PullWorkerOptions, 'errorNakDelayMs' | 'progressEveryMs' | 'onEvent' | 'nc'>>;
 
 export class PullWorker extends BackgroundLoop {
   readonly stats: WorkerStats = { acked: 0, naked: 0, termed: 0, left: 0, ackErrors: 0, fetchErrors: 0 };
-  private readonly opts: Resolved & Pick<PullWorkerOptions, 'errorNakDelayMs' | 'onEvent' | 'nc'>;
+  private readonly opts: Resolved & Pick<PullWorkerOptions, 'errorNakDelayMs' | 'progressEveryMs' | 'onEvent' | 'nc'>;
   private wake?: () => void;
   private batch?: { stop(err?: Error): void };
   private busy = false;
@@ -125,6 +135,9 @@ export class PullWorker extends BackgroundLoop {
     validateConsumerName(opts.stream, 'stream name');
     if (opts.batch !== undefined && (!Number.isInteger(opts.batch) || opts.batch < 1)) {
       throw new RangeError(`batch must be a positive integer, got ${opts.batch}`);
+    }
+    if (opts.progressEveryMs !== undefined && (!Number.isInteger(opts.progressEveryMs) || opts.progressEveryMs < 1)) {
+      throw new RangeError(`progressEveryMs must be a positive integer, got ${opts.progressEveryMs}`);
     }
     this.opts = { batch: 10, fetchWaitMs: 1_000, refill: 'fetch', confirmAcks: true, ackWindow: 256, backoff: DEFAULT_BACKOFF, ...opts };
     if (this.opts.confirmAcks === 'pipelined') this.acks = new InflightWindow(this.opts.ackWindow);
@@ -251,12 +264,16 @@ export class PullWorker extends BackgroundLoop {
 
   private async dispatch(msg: JsMsg): Promise<void> {
     let result: HandlerResult;
+    const every = this.opts.progressEveryMs;
+    const progress = every ? setInterval(() => msg.working(), every) : undefined;
     try {
       result = await this.opts.handler(msg);
     } catch (err) {
       msg.nak(this.opts.errorNakDelayMs);
       this.record('nak', msg, { delayMs: this.opts.errorNakDelayMs, error: (err as Error).message });
       return;
+    } finally {
+      clearInterval(progress);
     }
     if (result === undefined || result === 'ack') return this.ack(msg);
     if (result === 'leave') {
