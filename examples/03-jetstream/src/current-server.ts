@@ -55,7 +55,8 @@ export async function ttlWhilePaused(nats: Nats, pauseMs: number, ttlMs: number)
   await nats.js.publish(LATER_PUSH, 'ORD-0302: your order has shipped');
   await delay(ttlMs + 250); // observation: the TTL passes while the consumer is paused
   const storedAfterTtl = (await nats.jsm.streams.info(LATER_STREAM)).state.messages;
-  const seen = await pullFor(nats, pauseMs - (performance.now() - t0) + 500, t0); // until 0.5 s after the pause
+  // Until 0.5 s after the pause, or the first push: the TTL one is gone from the stream by then.
+  const seen = await pullFor(nats, pauseMs - (performance.now() - t0) + 500, t0, undefined, 1);
   return { pausedFor: Math.round(Date.parse(paused.pause_until ?? '') - Date.now() + (performance.now() - t0)), storedAfterTtl, seen };
 }
 // #endregion look-ttl-pause
