@@ -2,6 +2,7 @@
 // (CREATE DATABASE takes ~13 ms), so test files run in parallel without sharing tables. Where no
 // cluster answers, a private one is built from the local postgres binaries.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,9 +73,14 @@ export class PrivatePostgresCluster extends ManagedProcess {
     const runAs = process.getuid?.() === 0 ? userIds('postgres') : undefined;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-pg-'));
     fs.chmodSync(dir, 0o777);
-    // cp -a keeps the owner (postgres, when we are root) and the 0700 the server insists on.
-    const copy = spawnSync('cp', ['-a', templateDataDir(bin, runAs), path.join(dir, 'data')], { encoding: 'utf8' });
-    if (copy.status !== 0) throw new Error(`copying the initdb template failed: ${copy.stderr}`);
+    const template = initdbTemplate(bin, runAs);
+    try {
+      // cp -a keeps the owner (postgres, when we are root) and the 0700 the server insists on.
+      const copy = spawnSync('cp', ['-a', template.data, path.join(dir, 'data')], { encoding: 'utf8' });
+      if (copy.status !== 0) throw new Error(`copying the initdb template failed: ${copy.stderr}`);
+    } finally {
+      template.done();
+    }
     return withFreshPorts(async () => {
       const cluster = new PrivatePostgresCluster(await freePort(), dir, bin, runAs);
       await cluster.launch();
@@ -99,37 +105,54 @@ export class PrivatePostgresCluster extends ManagedProcess {
   }
 }
 
+const INITDB_ARGS = ['-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'];
+
+function initdb(bin: string, data: string, runAs?: { uid: number; gid: number }): void {
+  const init = spawnSync(`${bin}/initdb`, ['-D', data, ...INITDB_ARGS], { encoding: 'utf8', ...(runAs ?? {}) });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
+}
+
 /**
- * A freshly initdb'd data directory for this PostgreSQL and user, made once and kept in the temp
- * folder: each private cluster starts from a copy (~40 ms) instead of its own initdb (~0.9 s of CPU,
- * and the suite starts four). It is never started itself, so every copy is as initdb left it.
+ * One initdb'd data directory per PostgreSQL binary and user, kept in the temp folder: each private
+ * cluster starts from a copy (~40 ms) instead of its own initdb (~0.9 s of CPU; the suite starts
+ * four). It is never started itself, so every copy is as initdb left it. The temp folder is shared
+ * with other users, so it is used only if it is ours: owned by this user, writable by no one else,
+ * and stamped with this binary and these arguments. Otherwise this cluster copies a one-off initdb.
  */
-function templateDataDir(bin: string, runAs?: { uid: number; gid: number }): string {
-  const version = path.basename(path.dirname(bin)); // /usr/lib/postgresql/<version>/bin
-  const home = path.join(os.tmpdir(), `mq-pg-template-${version}-${runAs?.uid ?? process.getuid?.() ?? 0}`);
-  const data = path.join(home, 'data');
-  if (fs.existsSync(path.join(home, 'complete'))) return data;
+function initdbTemplate(bin: string, runAs?: { uid: number; gid: number }): { data: string; done(): void } {
+  const stamp = `initdb of ${fs.realpathSync(bin)} ${INITDB_ARGS.join(' ')}\n`;
+  const key = createHash('sha256').update(stamp).digest('hex').slice(0, 12);
+  const home = path.join(os.tmpdir(), `mq-pg-template-${key}-${process.getuid?.() ?? 0}`);
+  const kept = { data: path.join(home, 'data'), done: () => {} };
+  if (isOurTemplate(home, stamp)) return kept;
   const building = fs.mkdtempSync(`${home}.building-`);
-  fs.chmodSync(building, 0o777);
-  const init = spawnSync(`${bin}/initdb`, ['-D', path.join(building, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], {
-    encoding: 'utf8',
-    ...(runAs ?? {}),
-  });
-  if (init.status !== 0) {
-    fs.rmSync(building, { recursive: true, force: true });
-    throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
-  }
-  fs.writeFileSync(path.join(building, 'complete'), `initdb of ${bin}\n`);
+  const oneOff = { data: path.join(building, 'data'), done: () => fs.rmSync(building, { recursive: true, force: true }) };
   try {
-    fs.renameSync(building, home); // atomic: of two processes building it at once, one keeps its copy
-  } catch {
-    if (!fs.existsSync(path.join(home, 'complete'))) {
-      fs.rmSync(home, { recursive: true, force: true }); // a template something half removed
-      fs.renameSync(building, home);
-    }
-    fs.rmSync(building, { recursive: true, force: true });
+    fs.chmodSync(building, 0o777); // as root, initdb runs as the postgres user
+    initdb(bin, oneOff.data, runAs);
+    fs.writeFileSync(path.join(building, 'complete'), stamp);
+    fs.chmodSync(building, 0o755);
+  } catch (err) {
+    oneOff.done();
+    throw err;
   }
-  return data;
+  try {
+    fs.renameSync(building, home); // atomic; refused if `home` exists (a process that won the race, or a stranger)
+  } catch {
+    return isOurTemplate(home, stamp) ? (oneOff.done(), kept) : oneOff;
+  }
+  return kept;
+}
+
+function isOurTemplate(home: string, stamp: string): boolean {
+  try {
+    const st = fs.lstatSync(home);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return false;
+    return fs.readFileSync(path.join(home, 'complete'), 'utf8') === stamp;
+  } catch {
+    return false;
+  }
 }
 
 function userIds(name: string): { uid: number; gid: number } {
