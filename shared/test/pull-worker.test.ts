@@ -221,10 +221,10 @@ describe('PullWorker', () => {
 });
 
 describe('PullWorker with a handler slower than AckWait', () => {
-  // Two workers share one consumer whose AckWait is 400 ms; the one message takes 1200 ms to handle.
+  // Two workers share one consumer whose AckWait is 800 ms; the one message takes 1600 ms to handle.
   async function slowOrder(stream: string, progressEveryMs?: number): Promise<{ handled: string[]; acked: number }> {
     await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: stream, subjects: [`${stream.toLowerCase()}.*`] }));
-    await ensureDurable(fx.nats.jsm, stream, 'w', { ackWaitMs: 400 });
+    await ensureDurable(fx.nats.jsm, stream, 'w', { ackWaitMs: 800 });
     await publishJson(fx.nats.js, `${stream.toLowerCase()}.task`, { orderId: 'ORD-0001' });
     const handled: string[] = [];
     const worker = (name: string) =>
@@ -236,12 +236,12 @@ describe('PullWorker with a handler slower than AckWait', () => {
         progressEveryMs,
         handler: async (msg) => {
           handled.push(`worker ${name} got delivery ${msg.info.deliveryCount}`);
-          await new Promise((r) => setTimeout(r, 1_200));
+          await new Promise((r) => setTimeout(r, 1_600));
         },
       }).start();
     const workers = [worker('a'), worker('b')];
     const acked = () => workers.reduce((n, w) => n + w.stats.acked, 0);
-    // Done when the first handling ends: by then a redelivery (due at 400 ms) has happened or never will.
+    // Done when the first handling ends: by then a redelivery (due at 800 ms) has happened or never will.
     await waitFor(() => acked() >= 1 && handled.length >= 1, { timeoutMs: 10_000, what: 'the slow order handled' });
     await Promise.all(workers.map((w) => w.stop()));
     return { handled: handled.map((h) => h.replace(/worker [ab]/, 'a worker')), acked: acked() };
@@ -256,6 +256,21 @@ describe('PullWorker with a handler slower than AckWait', () => {
     const r = await slowOrder('SLOW_PROGRESS', 150);
     expect(r.handled, 'deliveries of the slow order').toEqual(['a worker got delivery 1']);
     expect(r.acked).toBe(1);
+  });
+
+  it('stops the working() heartbeat when stop({ timeoutMs }) gives up on a hung handler, so another worker gets the message', async () => {
+    await ensureStream(fx.nats.jsm, ordersStreamConfig({ name: 'SLOW_HUNG', subjects: ['slow_hung.*'] }));
+    await ensureDurable(fx.nats.jsm, 'SLOW_HUNG', 'w', { ackWaitMs: 500 });
+    await publishJson(fx.nats.js, 'slow_hung.task', { orderId: 'ORD-0002' });
+    const got: string[] = [];
+    const options = { js: fx.nats.js, stream: 'SLOW_HUNG', consumer: 'w', batch: 1, progressEveryMs: 100 };
+    const hung = new PullWorker({ ...options, handler: () => new Promise<void>(() => got.push('hung worker: delivery 1')) }).start();
+    await waitFor(() => got.length === 1, { what: 'the hung worker to take the order' });
+    await hung.stop({ timeoutMs: 200 });
+    const next = new PullWorker({ ...options, handler: (msg) => void got.push(`next worker: delivery ${msg.info.deliveryCount}`) }).start();
+    await waitFor(() => next.stats.acked === 1, { timeoutMs: 5_000, what: `the order to reach the next worker (so far: ${got.join(', ')})` });
+    await next.stop();
+    expect(got).toEqual(['hung worker: delivery 1', 'next worker: delivery 2']);
   });
 });
 

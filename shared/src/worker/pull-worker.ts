@@ -59,10 +59,12 @@ export interface PullWorkerOptions {
   /**
    * While the handler runs, tell the server every this many ms that the message is still being
    * worked on (working(): its AckWait starts again), so a handler that may take longer than AckWait
-   * keeps its message instead of a second worker getting it too. Keep it well below AckWait.
+   * keeps its message instead of a second worker getting it too. Keep it well below AckWait. It
+   * covers the message in hand only: the rest of a fetched batch (or of what refill 'consume' holds)
+   * is still on its AckWait clock, so use batch 1 with slow handlers.
    * Default: off. Then a handler slower than AckWait has its message redelivered to another worker
    * while it still runs; and with it on, a handler that hangs holds its message until the worker
-   * dies, so give such handlers their own time limit.
+   * dies or stop({ timeoutMs }) gives up on it, so give such handlers their own time limit.
    */
   progressEveryMs?: number;
   /**
@@ -128,6 +130,8 @@ export class PullWorker extends BackgroundLoop {
   private statusWatch?: { stop(): void };
   private readonly acks?: InflightWindow;
   private readonly console?: ConsoleHook;
+  /** The working() heartbeat of the message in hand (progressEveryMs). */
+  private progress?: NodeJS.Timeout;
 
   constructor(opts: PullWorkerOptions) {
     super();
@@ -188,6 +192,7 @@ export class PullWorker extends BackgroundLoop {
     const abandon = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
         this.batch?.stop();
+        clearInterval(this.progress); // given up: let AckWait run out so the message goes to another worker
         resolve();
       }, opts.timeoutMs);
     });
@@ -265,7 +270,7 @@ export class PullWorker extends BackgroundLoop {
   private async dispatch(msg: JsMsg): Promise<void> {
     let result: HandlerResult;
     const every = this.opts.progressEveryMs;
-    const progress = every ? setInterval(() => msg.working(), every) : undefined;
+    if (every) this.progress = setInterval(() => msg.working(), every).unref();
     try {
       result = await this.opts.handler(msg);
     } catch (err) {
@@ -273,7 +278,7 @@ export class PullWorker extends BackgroundLoop {
       this.record('nak', msg, { delayMs: this.opts.errorNakDelayMs, error: (err as Error).message });
       return;
     } finally {
-      clearInterval(progress);
+      clearInterval(this.progress);
     }
     if (result === undefined || result === 'ack') return this.ack(msg);
     if (result === 'leave') {
