@@ -40,9 +40,14 @@ const sameAsTsx: Plugin = {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const source = await fs.promises.readFile(args.path, 'utf8');
       const contents = source
-        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-        .replaceAll('import.meta.dirname', JSON.stringify(path.dirname(args.path)))
-        .replaceAll('import.meta.filename', JSON.stringify(args.path));
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(path.dirname(args.path)))
+        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path));
+      // Anything else (import.meta.resolve, import.meta itself) would silently answer for the bundle.
+      if (/\bimport\.meta\b/.test(contents)) {
+        const text = `${path.relative(ROOT, args.path)} uses import.meta beyond .url/.dirname/.filename, which a bundle cannot keep`;
+        return { errors: [{ text }] };
+      }
       return { contents, loader: 'ts' };
     });
     b.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -71,6 +76,8 @@ export async function buildTestPrograms(outDir: string, root = ROOT): Promise<Re
     platform: 'node',
     target: 'node20',
     mainFields: ['main'], // what node itself reads; 'module' would pick a different file than tsx gets
+    conditions: [], // no 'module' condition either: node's own (node, import, default) remain
+    keepNames: true, // as tsx does: a function's or class's .name survives renaming
     logLevel: 'error',
     plugins: [sameAsTsx],
   });
@@ -80,8 +87,16 @@ export async function buildTestPrograms(outDir: string, root = ROOT): Promise<Re
 export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
   if (process.env.MQ_TEST_TSX === '1' || project.vitest.config.watch) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mq-programs-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
   const manifest = path.join(dir, 'manifest.json');
-  fs.writeFileSync(manifest, JSON.stringify(await buildTestPrograms(path.join(dir, 'bundles'))));
+  try {
+    fs.writeFileSync(manifest, JSON.stringify(await buildTestPrograms(path.join(dir, 'bundles'))));
+  } catch (err) {
+    // One program that does not build must fail its own lesson's tests, not every lesson's.
+    console.warn(`[test-programs] no bundles this run, every child starts through tsx: ${(err as Error).message}`);
+    cleanup();
+    return undefined;
+  }
   process.env.MQ_PROGRAM_BUNDLES = manifest;
-  return () => fs.rmSync(dir, { recursive: true, force: true });
+  return cleanup;
 }

@@ -15,9 +15,10 @@ const run = promisify(execFile);
 const bundled = process.env.MQ_PROGRAM_BUNDLES !== undefined;
 
 describe.runIf(bundled)('programs the tests start, under pnpm test', () => {
-  it('every program tools/test-programs.ts lists has its bundle (one missing would quietly run through tsx, and say so on stderr)', () => {
+  it('every program tools/test-programs.ts lists has its bundle, and one it does not list is refused, naming the list', () => {
     const viaTsx = testPrograms().filter((p) => programArgv(path.join(root, p)).includes('--import'));
     expect(viaTsx, 'programs a test would start through tsx').toEqual([]);
+    expect(() => programArgv('tools/lesson.ts', root)).toThrow(`${path.join(root, 'tools/lesson.ts')} has no test bundle: add it to the list in tools/test-programs.ts`);
   });
 
   it('a bundle prints what the program prints through tsx', async () => {
