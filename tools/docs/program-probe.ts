@@ -19,8 +19,11 @@ export interface ProbeRun {
 
 export interface ProbeResult {
   program: string;
-  /** The exit code the program asked for, 'threw' when it crashed, 'hung' when it never exited. */
-  code: number | 'threw' | 'hung';
+  /**
+   * The exit code the program asked for, 'threw' when it crashed, 'hung' when it never exited, and
+   * 'not run' for every program after one that hung (its late exit would be blamed on the next).
+   */
+  code: number | 'threw' | 'hung' | 'not run';
   stdout: string;
   stderr: string;
 }
@@ -34,7 +37,7 @@ class ExitCalled extends Error {
 const realExit = process.exit.bind(process);
 const realOut = process.stdout.write.bind(process.stdout);
 const realErr = process.stderr.write.bind(process.stderr);
-let current: { settle(code: ProbeResult['code']): void } | undefined;
+let current: { settle(code: ProbeResult['code'], why?: string): void } | undefined;
 
 process.exit = ((code?: number) => {
   current?.settle(code ?? 0);
@@ -42,7 +45,11 @@ process.exit = ((code?: number) => {
 }) as typeof process.exit;
 // runMain calls process.exit inside a promise callback: the throw surfaces here, and is expected.
 process.on('unhandledRejection', (err) => {
-  if (!(err instanceof ExitCalled)) current?.settle('threw');
+  if (!(err instanceof ExitCalled)) current?.settle('threw', String((err as Error)?.stack ?? err));
+});
+// An exit or an error thrown from a timer or an event callback lands here instead of ending the probe.
+process.on('uncaughtException', (err) => {
+  if (!(err instanceof ExitCalled)) current?.settle('threw', String(err?.stack ?? err));
 });
 
 async function probe({ dir, program, args, env = {} }: ProbeRun, timeoutMs: number): Promise<ProbeResult> {
@@ -51,7 +58,14 @@ async function probe({ dir, program, args, env = {} }: ProbeRun, timeoutMs: numb
   let settle!: (code: ProbeResult['code']) => void;
   const exited = new Promise<ProbeResult['code']>((resolve) => (settle = resolve));
   let done = false;
-  current = { settle: (code) => { if (!done) { done = true; settle(code); } } };
+  current = {
+    settle: (code, why) => {
+      if (done) return;
+      done = true;
+      if (why) stderr += `${why}\n`;
+      settle(code);
+    },
+  };
   process.chdir(dir);
   process.argv = [process.argv[0], path.join(dir, program), ...args];
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -80,5 +94,9 @@ async function probe({ dir, program, args, env = {} }: ProbeRun, timeoutMs: numb
 
 let runs = 0;
 const results: ProbeResult[] = [];
-for (const run of JSON.parse(process.argv[2] ?? '[]') as ProbeRun[]) results.push(await probe(run, 5_000));
+for (const run of JSON.parse(process.argv[2] ?? '[]') as ProbeRun[]) {
+  const program = `${path.basename(run.dir)}/${run.program}`;
+  const hung = results.find((r) => r.code === 'hung');
+  results.push(hung ? { program, code: 'not run', stdout: '', stderr: `not run: ${hung.program} hung before it` } : await probe(run, 5_000));
+}
 realOut(`${JSON.stringify(results)}\n`, () => realExit(0));
