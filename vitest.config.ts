@@ -1,12 +1,12 @@
 // One test command for the whole repo: `pnpm test` runs every package's test/ folder as ONE vitest
-// project, so the 4 worker processes (isolate: false) stay up for the whole run and import the
+// project, so its 6 worker processes (isolate: false) stay up for the whole run and import the
 // clients and @mq/shared once each. Vitest never shares a worker between projects: with a project per
 // package it started ~50 workers a run, ~11 s of this 2-core machine's time.
 // One lesson: `pnpm vitest run examples/04-queue-groups` here, or `pnpm --filter 04-queue-groups test`
 // (each package keeps its own vitest.config.ts for that).
 // Lesson tests mostly wait on brokers (AckWait, redelivery, elections), not on the CPU, so more files
 // run at once than this machine has cores: with 4 the longest files, all waiting, left the CPU at
-// ~20 % for the first seconds; 6 fill it (36-38 s here against 40-43 s with 4, and 37-38 s with 8).
+// ~20 % for the first seconds; 6 fill it (34-38 s here against 40-43 s with 4, and 37-38 s with 8).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

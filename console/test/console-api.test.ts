@@ -66,6 +66,7 @@ describe('reporters', () => {
   it('MQ_CONSOLE=off silences a reporter even with a console running', async () => {
     const c = await startConsole({ natsUrl: f.url, port: 0 });
     const conn = await f.connect('muted');
+    const before = process.env.MQ_CONSOLE;
     process.env.MQ_CONSOLE = 'off';
     try {
       const r = consoleReporter(conn.nc, 'muted-lesson');
@@ -75,7 +76,8 @@ describe('reporters', () => {
       expect(r.active, 'muted reporter active').toBe(false);
       expect(seen.filter((e) => e.lesson === 'muted-lesson')).toEqual([]);
     } finally {
-      delete process.env.MQ_CONSOLE;
+      if (before === undefined) delete process.env.MQ_CONSOLE;
+      else process.env.MQ_CONSOLE = before; // other lessons' files share this worker process
       await c.close();
     }
   });
