@@ -14,6 +14,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
 const bundled = process.env.MQ_PROGRAM_BUNDLES !== undefined;
 
+it('the bundles built, unless MQ_TEST_TSX=1 or watch mode asked for tsx', () => {
+  expect(process.env.MQ_PROGRAM_BUNDLES_ERROR, 'why tools/test-programs.ts could not build the bundles').toBeUndefined();
+});
+
 describe.runIf(bundled)('programs the tests start, under pnpm test', () => {
   it('every program tools/test-programs.ts lists has its bundle, and one it does not list is refused, naming the list', () => {
     const viaTsx = testPrograms().filter((p) => programArgv(path.join(root, p)).includes('--import'));
